@@ -1,0 +1,136 @@
+"""Entry point: parse arguments, wire the pieces, choose interactive, plain or one-shot mode."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .answers import parse_answer
+from .assessment import assess
+from .engine import Engine
+from .errors import AnswerError, CalcifyError, KnowledgeBaseError
+from .fields import did_you_mean
+from .knowledge import default_rules_dir, load_knowledge_base
+from .model import KnowledgeBase, Value
+from .render import DISCLAIMER, assessment_data, assessment_lines
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+class UsageError(CalcifyError):
+    """The command line itself is wrong."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--rules", metavar="DIR", type=Path, help="knowledge-base directory")
+    parser = argparse.ArgumentParser(
+        prog="calcify",
+        description="Classify pathologic calcification by guided consultation. " + DISCLAIMER,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"calcify {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    classify = commands.add_parser(
+        "classify", parents=[common], help="classify from answers given on the command line"
+    )
+    classify.add_argument("--json", action="store_true", help="print one JSON object")
+    classify.add_argument("answers", nargs="*", metavar="QUESTION=ANSWER")
+    questions = commands.add_parser("questions", parents=[common], help="list every question")
+    questions.add_argument("--json", action="store_true", help="print JSON")
+    commands.add_parser("check", parents=[common], help="load the knowledge base and report errors")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run calcify with these arguments and return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        kb = load_knowledge_base(args.rules or default_rules_dir())
+        return _dispatch(parser, args, kb)
+    except KnowledgeBaseError as exc:
+        print(f"calcify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CalcifyError as exc:
+        print(f"calcify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    if args.command == "classify":
+        return classify_command(kb, args.answers, args.json)
+    if args.command == "questions":
+        return questions_command(kb, args.json)
+    if args.command == "check":
+        print(f"{kb.directory}: {len(kb.rules)} rules, {len(kb.questions)} questions: no errors")
+        return EXIT_OK
+    parser.print_usage()
+    print("One-shot use: calcify classify QUESTION=ANSWER ...  (see: calcify questions)")
+    return EXIT_OK
+
+
+def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:
+    """Read QUESTION=ANSWER arguments; raise UsageError naming what is accepted."""
+    answers: dict[str, Value] = {}
+    for pair in pairs:
+        question_id, equals, text = pair.partition("=")
+        question_id = question_id.strip()
+        if not equals:
+            raise UsageError(f"{pair!r} is not QUESTION=ANSWER (e.g. tissue_state=necrotic)")
+        question = kb.questions.get(question_id)
+        if question is None:
+            hint = did_you_mean(question_id, kb.questions)
+            hint = f" ({hint})" if hint else ""
+            raise UsageError(
+                f"unknown question {question_id!r}{hint}; see 'calcify questions' for the list"
+            )
+        try:
+            answers[question_id] = parse_answer(question, text).value
+        except AnswerError as exc:
+            raise UsageError(f"{question_id}: {exc}") from None
+    return answers
+
+
+def classify_command(kb: KnowledgeBase, pairs: Sequence[str], as_json: bool) -> int:
+    answers = parse_assignments(kb, pairs)
+    assessment = assess(Engine(kb), answers)
+    if as_json:
+        print(json.dumps(assessment_data(kb, assessment), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(assessment_lines(kb, assessment)))
+    return EXIT_OK
+
+
+def questions_command(kb: KnowledgeBase, as_json: bool) -> int:
+    rows = [
+        {
+            "id": q.id,
+            "kind": q.kind,
+            "text": q.text,
+            "choices": [c.id for c in q.choices] or (["yes", "no"] if q.kind == "yesno" else []),
+            "units": [u.name for u in q.units],
+            "reference": list(q.reference) if q.reference else None,
+        }
+        for q in kb.questions.values()
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        accepts = ", ".join(row["choices"] or row["units"])  # type: ignore[arg-type]
+        print(f"{row['id']:<24} {row['kind']:<7} {accepts}")
+    return EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,89 @@
+"""The only module that imports experta: Python 3.11 compatibility, quiet logging, a sound agenda.
+
+experta 1.9.4 pins frozendict 1.2, which reads ABCs removed from `collections` in Python 3.10;
+the aliases below restore them before the first experta import so the pins stay resolvable.
+experta's import calls logging.basicConfig(), which would print its warnings into the user's
+terminal; the root handlers it adds are removed again and its loggers silenced.
+"""
+
+from __future__ import annotations
+
+import bisect
+import collections
+import collections.abc
+import logging
+from typing import Any
+
+for _name in ("Mapping", "MutableMapping", "Sequence", "Iterable", "Callable", "Hashable"):
+    if not hasattr(collections, _name):
+        setattr(collections, _name, getattr(collections.abc, _name))
+
+_root = logging.getLogger()
+_handlers_before = list(_root.handlers)
+_level_before = _root.level
+
+from experta.conditionalelement import NOT  # noqa: E402
+from experta.engine import KnowledgeEngine  # noqa: E402
+from experta.fact import Fact  # noqa: E402
+from experta.fieldconstraint import P  # noqa: E402
+from experta.rule import Rule as ExpertaRule  # noqa: E402
+from experta.shortcuts import AS  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
+
+for _handler in list(_root.handlers):
+    if _handler not in _handlers_before:
+        _root.removeHandler(_handler)
+_root.setLevel(_level_before)
+logging.getLogger("experta").setLevel(logging.CRITICAL)
+logging.getLogger("experta").propagate = False
+
+__all__ = [
+    "AS",
+    "NOT",
+    "P",
+    "Answer",
+    "Caveat",
+    "Conclusion",
+    "ExpertaRule",
+    "Finding",
+    "KnowledgeEngine",
+    "SoundDepthStrategy",
+]
+
+
+class Answer(Fact):  # type: ignore[misc]
+    """An answer to a question: question=<id>, value=<choice id | yes/no | number | unknown>."""
+
+
+class Finding(Fact):  # type: ignore[misc]
+    """A derived finding: id=<finding id>, value=<True | choice value | number>."""
+
+
+class Conclusion(Fact):  # type: ignore[misc]
+    """A concluded class: rule=<rule id>, class_id=<class>, subtype=<subtype id or "">."""
+
+
+class Caveat(Fact):  # type: ignore[misc]
+    """A caveat that applies: rule=<rule id>."""
+
+
+class SoundDepthStrategy(DepthStrategy):  # type: ignore[misc]
+    """DepthStrategy whose removal searches the whole run of equal keys.
+
+    The stock strategy only looks at the bisect point and its two neighbours, so with three
+    or more activations sharing a key a retracted activation can stay on the agenda and fire.
+    """
+
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        activations = agenda.activations
+        for act in removed:
+            act.key = self.get_key(act)
+            low = bisect.bisect_left(activations, act)
+            high = bisect.bisect_right(activations, act)
+            for index in range(low, high):
+                if activations[index] == act:
+                    del activations[index]
+                    break
+        for act in added:
+            act.key = self.get_key(act)
+            bisect.insort(activations, act)

@@ -1,0 +1,183 @@
+"""From one evaluation to a result: classification, subtype, chain, differential, pending questions.
+
+The classification and the chain come from the engine's trace; the differential and the
+pending questions from the possibility analysis. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .engine import Engine, Evaluation, FactRef, Firing
+from .model import INDETERMINATE, UNKNOWN, KnowledgeBase, Rule, Value
+from .possibility import Possibility, Truth
+
+ClassState = Literal["established", "supported", "possible", "ruled_out"]
+
+
+@dataclass(frozen=True)
+class ClassAssessment:
+    """One class in the differential."""
+
+    class_id: str
+    state: ClassState
+    fired: tuple[str, ...]
+    deciding: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything calcify can say after a set of answers."""
+
+    evaluation: Evaluation
+    classification: str
+    subtype: str
+    provisional: bool
+    chain: tuple[Firing, ...]
+    caveats: tuple[Firing, ...]
+    differential: tuple[ClassAssessment, ...]
+    pending: tuple[str, ...]
+
+    @property
+    def answers(self) -> dict[str, Value]:
+        return dict(self.evaluation.answers)
+
+    @property
+    def is_settled(self) -> bool:
+        """True when no question is left that could change the classification or subtype."""
+        return not self.pending
+
+    def state_of(self, class_id: str) -> ClassAssessment | None:
+        return next((c for c in self.differential if c.class_id == class_id), None)
+
+
+def assess(engine: Engine, answers: dict[str, Value]) -> Assessment:
+    """Run the engine on the answers and read the result."""
+    return assess_evaluation(engine.kb, engine.evaluate(answers))
+
+
+def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
+    possible = Possibility(kb, evaluation)
+    conclusions = sorted(evaluation.of_kind("conclude"), key=lambda f: _rank(f.rule))
+    winner = conclusions[0] if conclusions else None
+    classification = winner.rule.outcome.class_id if winner else INDETERMINATE
+    subtype_firing = next(
+        (
+            f
+            for f in conclusions
+            if f.rule.outcome.class_id == classification and f.rule.outcome.subtype
+        ),
+        None,
+    )
+    supporting = [f for f in (winner, subtype_firing) if f is not None]
+    provisional = winner is not None and possible.rule(winner.rule) is not Truth.TRUE
+    return Assessment(
+        evaluation=evaluation,
+        classification=classification,
+        subtype=subtype_firing.rule.outcome.subtype if subtype_firing else "",
+        provisional=provisional,
+        chain=chain_of(evaluation, supporting),
+        caveats=_unique_caveats(evaluation),
+        differential=_differential(kb, evaluation, possible, classification),
+        pending=_pending(kb, possible, winner, subtype_firing),
+    )
+
+
+def _rank(rule: Rule) -> tuple[int, int]:
+    return (-rule.priority, rule.order)
+
+
+def chain_of(evaluation: Evaluation, targets: list[Firing]) -> tuple[Firing, ...]:
+    """The firings that led to the targets, in firing order (from the recorded trace)."""
+    declared_by: dict[FactRef, list[Firing]] = {}
+    for firing in evaluation.firings:
+        declared_by.setdefault(firing.declared, []).append(firing)
+    wanted: set[int] = set()
+    stack = list(targets)
+    while stack:
+        firing = stack.pop()
+        if id(firing) in wanted:
+            continue
+        wanted.add(id(firing))
+        for ref in firing.matched:
+            stack.extend(declared_by.get(ref, []) if ref[0] == "finding" else [])
+    return tuple(f for f in evaluation.firings if id(f) in wanted)
+
+
+def _unique_caveats(evaluation: Evaluation) -> tuple[Firing, ...]:
+    seen: set[str] = set()
+    caveats = []
+    for firing in evaluation.of_kind("caveat"):
+        if firing.rule.id not in seen:
+            seen.add(firing.rule.id)
+            caveats.append(firing)
+    return tuple(caveats)
+
+
+def _differential(
+    kb: KnowledgeBase, evaluation: Evaluation, possible: Possibility, winner: str
+) -> tuple[ClassAssessment, ...]:
+    fired = {f.rule.id for f in evaluation.of_kind("conclude")}
+    rows = []
+    for class_id in kb.classes:
+        rules = kb.rules_concluding(class_id)
+        fired_here = tuple(r.id for r in rules if r.id in fired)
+        open_rules = [r for r in rules if possible.rule(r) is Truth.OPEN and r.id not in fired]
+        deciding = _ordered(kb, set().union(*(possible.deciders(r) for r in open_rules)))
+        if class_id == winner:
+            state: ClassState = "established"
+        elif fired_here:
+            state = "supported"
+        elif open_rules:
+            state = "possible"
+        else:
+            state = "ruled_out"
+        if class_id == INDETERMINATE and state == "ruled_out" and winner != INDETERMINATE:
+            continue
+        rows.append(ClassAssessment(class_id, state, fired_here, deciding))
+    return tuple(rows)
+
+
+def _pending(
+    kb: KnowledgeBase, possible: Possibility, winner: Firing | None, subtype: Firing | None
+) -> tuple[str, ...]:
+    """Unanswered questions that could still change the classification or its subtype."""
+    relevant = [
+        r
+        for r in kb.rules
+        if r.outcome.kind == "conclude" and _matters(r, possible, winner, subtype)
+    ]
+    touched: dict[str, set[str]] = {}
+    for rule in relevant:
+        for question_id in possible.deciders(rule):
+            if possible.is_askable(question_id):
+                touched.setdefault(question_id, set()).add(rule.outcome.class_id)
+    order = {qid: q.order for qid, q in kb.questions.items()}
+    return tuple(sorted(touched, key=lambda q: (-len(touched[q]), order[q])))
+
+
+def _matters(
+    rule: Rule, possible: Possibility, winner: Firing | None, subtype: Firing | None
+) -> bool:
+    truth = possible.rule(rule)
+    if truth is Truth.FALSE:
+        return False
+    if winner is None:
+        return truth is Truth.OPEN
+    if rule is winner.rule:
+        return truth is Truth.OPEN  # provisional: what could overturn it still matters
+    firm = possible.rule(winner.rule) is Truth.TRUE
+    if truth is Truth.TRUE:
+        return False
+    if rule.outcome.class_id != winner.rule.outcome.class_id:
+        return not firm or _rank(rule) < _rank(winner.rule)
+    return subtype is None and bool(rule.outcome.subtype)
+
+
+def _ordered(kb: KnowledgeBase, question_ids: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(question_ids, key=lambda q: kb.questions[q].order))
+
+
+def unknown_answers(answers: dict[str, Value]) -> tuple[str, ...]:
+    return tuple(q for q, v in answers.items() if v == UNKNOWN)

@@ -1,0 +1,169 @@
+"""Compile the knowledge base into an experta KnowledgeEngine; declare answers, run, read the trace.
+
+Rete does all matching. Each rule's handler is generic: it declares one fact and records the
+firing. Every evaluation starts from reset() with all answers declared in knowledge-base
+order, so a changed answer never leaves a stale conclusion behind. No I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import _experta as ex
+from .formula import evaluate
+from .model import UNKNOWN, Condition, KnowledgeBase, Rule, Value
+
+FactRef = tuple[str, str, Value]
+"""A fact as the trace shows it: (kind, subject, value), e.g. ("answer", "albumin", 2.5)."""
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule firing: the facts it matched and the fact it declared."""
+
+    rule: Rule
+    matched: tuple[FactRef, ...]
+    declared: FactRef
+    new: bool
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What the engine derived from one set of answers."""
+
+    answers: Mapping[str, Value]
+    firings: tuple[Firing, ...]
+
+    def findings(self) -> dict[str, tuple[Value, ...]]:
+        """Each derived finding with the values derived for it."""
+        found: dict[str, tuple[Value, ...]] = {}
+        for firing in self.firings:
+            kind, subject, value = firing.declared
+            if kind == "finding" and value not in found.get(subject, ()):
+                found[subject] = (*found.get(subject, ()), value)
+        return found
+
+    def of_kind(self, kind: str) -> tuple[Firing, ...]:
+        """The firings whose rule has this outcome kind (derive, conclude, caveat)."""
+        return tuple(f for f in self.firings if f.rule.outcome.kind == kind)
+
+
+class Engine:
+    """A compiled knowledge base; evaluate() runs it on a set of answers."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        engine_class = _build_engine_class(kb)
+        self._engine: Any = engine_class()
+        self._order = {qid: q.order for qid, q in kb.questions.items()}
+
+    def evaluate(self, answers: Mapping[str, Value]) -> Evaluation:
+        """Run the rules from scratch on these answers and return the recorded firings."""
+        engine = self._engine
+        engine.reset()
+        engine.calcify_trace = []
+        for question_id in sorted(answers, key=lambda q: self._order.get(q, 0)):
+            engine.declare(ex.Answer(question=question_id, value=answers[question_id]))
+        engine.run()
+        firings = sorted(engine.calcify_trace, key=self._firing_key)
+        return Evaluation(dict(answers), tuple(firings))
+
+    def _firing_key(self, firing: Firing) -> tuple[int, int, str]:
+        return (self.kb.strata.get(firing.rule.id, 0), firing.rule.order, repr(firing.matched))
+
+
+def _build_engine_class(kb: KnowledgeBase) -> type:
+    attributes: dict[str, Any] = {"__strategy__": ex.SoundDepthStrategy}
+    for rule in kb.rules:
+        salience = -(kb.strata.get(rule.id, 0) * 100_000 + rule.order)
+        patterns = [_pattern(c, i) for i, c in enumerate(rule.conditions)]
+        attributes[f"rule_{rule.order}"] = ex.ExpertaRule(*patterns, salience=salience)(
+            _handler(rule)
+        )
+    return type("CalcifyEngine", (ex.KnowledgeEngine,), attributes)
+
+
+def _pattern(condition: Condition, index: int) -> Any:
+    if condition.op == "absent":
+        return ex.NOT(ex.Finding(id=condition.subject))
+    test = predicate(condition)
+    if condition.subject_kind == "question":
+        fact = ex.Answer(question=condition.subject, value=ex.P(test))
+    elif condition.op == "present":
+        fact = ex.Finding(id=condition.subject)
+    else:
+        fact = ex.Finding(id=condition.subject, value=ex.P(test))
+    return getattr(ex.AS, f"f{index}") << fact
+
+
+def predicate(condition: Condition) -> Callable[[Any], bool]:
+    """The test a condition applies to one answer or finding value."""
+    op, expected = condition.op, condition.value
+    if op in ("gt", "ge", "lt", "le"):
+        return _numeric(op, float(expected))  # type: ignore[arg-type]
+    if op == "is":
+        return lambda value: bool(value == expected)
+    if op == "not":
+        return lambda value: value != expected and value != UNKNOWN
+    if op == "in":
+        return lambda value: value in expected  # type: ignore[operator]
+    if op == "not_in":
+        return lambda value: value not in expected and value != UNKNOWN  # type: ignore[operator]
+    return lambda value: value != UNKNOWN
+
+
+def _numeric(op: str, limit: float) -> Callable[[Any], bool]:
+    compare: Callable[[float, float], bool] = {
+        "gt": float.__gt__,
+        "ge": float.__ge__,
+        "lt": float.__lt__,
+        "le": float.__le__,
+    }[op]
+    return lambda value: isinstance(value, float) and compare(value, limit)
+
+
+def _handler(rule: Rule) -> Callable[..., None]:
+    def fire(*args: Any, **facts: Any) -> None:
+        engine = args[-1]
+        matched = tuple(_ref(facts[key]) for key in sorted(facts, key=_binding_index))
+        declared = _declaration(rule, matched)
+        fact = _fact(declared)
+        is_new = engine.declare(fact) is not None
+        engine.calcify_trace.append(Firing(rule, matched, declared, is_new))
+
+    fire.__name__ = rule.id
+    return fire
+
+
+def _binding_index(key: str) -> int:
+    return int(key[1:]) if key[1:].isdigit() else 0
+
+
+def _ref(fact: Any) -> FactRef:
+    if isinstance(fact, ex.Answer):
+        return ("answer", fact["question"], fact["value"])
+    return ("finding", fact["id"], fact["value"])
+
+
+def _declaration(rule: Rule, matched: tuple[FactRef, ...]) -> FactRef:
+    outcome = rule.outcome
+    if outcome.kind == "conclude":
+        return ("conclusion", outcome.class_id, outcome.subtype)
+    if outcome.kind == "caveat":
+        return ("caveat", rule.id, outcome.text)
+    if outcome.formula:
+        numbers = {subject: value for _, subject, value in matched if isinstance(value, float)}
+        return ("finding", outcome.finding, round(evaluate(outcome.formula, numbers), 4))
+    value: Value = outcome.value or "yes"
+    return ("finding", outcome.finding, value)
+
+
+def _fact(declared: FactRef) -> Any:
+    kind, subject, value = declared
+    if kind == "conclusion":
+        return ex.Conclusion(class_id=subject, subtype=value)
+    if kind == "caveat":
+        return ex.Caveat(rule=subject)
+    return ex.Finding(id=subject, value=value)

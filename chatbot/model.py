@@ -1,0 +1,186 @@
+"""Frozen dataclasses: the vocabulary every layer shares. Pure: no I/O, no experta."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+UNKNOWN = "unknown"
+INDETERMINATE = "indeterminate"
+
+QuestionKind = Literal["yesno", "choice", "number"]
+FindingKind = Literal["flag", "choice", "number"]
+SubjectKind = Literal["question", "finding"]
+Op = Literal["is", "not", "in", "not_in", "gt", "ge", "lt", "le", "known", "present", "absent"]
+Value = str | float
+"""An answer or finding value: a choice id, "yes"/"no", a number in canonical units."""
+
+NUMERIC_OPS: tuple[Op, ...] = ("gt", "ge", "lt", "le")
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    author: str
+    url: str
+    file: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit a number may be given in; value * factor is the value in canonical units."""
+
+    name: str
+    factor: float
+    synonyms: tuple[str, ...] = ()
+    infer: bool = True
+    """Whether a bare number may be read in this unit when it is the only plausible one."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    kind: QuestionKind
+    why: str
+    citation: Citation
+    file: str
+    order: int
+    choices: tuple[Choice, ...] = ()
+    units: tuple[Unit, ...] = ()
+    reference: tuple[float, float] | None = None
+    plausible: tuple[float, float] | None = None
+    label: str = ""
+
+    @property
+    def unit(self) -> str:
+        """The canonical unit (the first listed), in which rules compare numbers."""
+        return self.units[0].name if self.units else ""
+
+    @property
+    def name(self) -> str:
+        """A short human name: the label if given, else the id in words."""
+        return self.label or self.id.replace("_", " ")
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    def allowed_values(self) -> tuple[str, ...]:
+        if self.kind == "yesno":
+            return ("yes", "no")
+        return tuple(c.id for c in self.choices)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something rules derive (never asked): a flag, a named value, or a number."""
+
+    id: str
+    text: str
+    kind: FindingKind
+    file: str
+    values: tuple[str, ...] = ()
+    units: tuple[Unit, ...] = ()
+
+    @property
+    def unit(self) -> str:
+        return self.units[0].name if self.units else ""
+
+
+@dataclass(frozen=True)
+class Subtype:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ConclusionClass:
+    id: str
+    label: str
+    summary: str
+    file: str
+    order: int
+    subtypes: tuple[Subtype, ...] = ()
+
+    def subtype(self, subtype_id: str) -> Subtype | None:
+        return next((s for s in self.subtypes if s.id == subtype_id), None)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test in a rule's `when` list, on an answer or on a derived finding."""
+
+    subject_kind: SubjectKind
+    subject: str
+    op: Op
+    value: str | float | tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule produces when it fires: a finding, a conclusion, or a caveat."""
+
+    kind: Literal["derive", "conclude", "caveat"]
+    finding: str = ""
+    value: str = ""
+    formula: str = ""
+    class_id: str = ""
+    subtype: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    conditions: tuple[Condition, ...]
+    outcome: Outcome
+    because: str
+    citation: Citation
+    file: str
+    order: int
+    priority: int = 0
+
+    @property
+    def topic(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The whole knowledge base, in file order (files sorted by name)."""
+
+    directory: str
+    sources: Mapping[str, Source]
+    questions: Mapping[str, Question]
+    findings: Mapping[str, Finding]
+    classes: Mapping[str, ConclusionClass]
+    rules: tuple[Rule, ...]
+    strata: Mapping[str, int] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def rules_deriving(self, finding_id: str) -> tuple[Rule, ...]:
+        return tuple(
+            r for r in self.rules if r.outcome.kind == "derive" and r.outcome.finding == finding_id
+        )
+
+    def rules_concluding(self, class_id: str) -> tuple[Rule, ...]:
+        return tuple(
+            r for r in self.rules if r.outcome.kind == "conclude" and r.outcome.class_id == class_id
+        )
