@@ -8,9 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, repl
 from .answers import parse_answer
 from .assessment import assess
+from .dialogue import Consultation
 from .engine import Engine
 from .errors import AnswerError, CalcifyError, KnowledgeBaseError
 from .fields import did_you_mean
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"calcify {__version__}")
+    parser.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     classify = commands.add_parser(
         "classify", parents=[common], help="classify from answers given on the command line"
@@ -69,9 +71,17 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: Kno
     if args.command == "check":
         print(f"{kb.directory}: {len(kb.rules)} rules, {len(kb.questions)} questions: no errors")
         return EXIT_OK
-    parser.print_usage()
-    print("One-shot use: calcify classify QUESTION=ANSWER ...  (see: calcify questions)")
-    return EXIT_OK
+    return chat_command(kb, no_color=args.no_color)
+
+
+def chat_command(kb: KnowledgeBase, *, no_color: bool) -> int:
+    """A consultation: the REPL on a terminal, plain line-by-line mode otherwise."""
+    consultation = Consultation(kb)
+    if repl.stdio_is_terminal():
+        history = repl.open_history()
+        return repl.run_repl(consultation, color=repl.wants_color(no_color), history=history)
+    lines = repl.stdin_lines(sys.stdin.buffer, sys.stderr)
+    return repl.run_plain(consultation, lines, sys.stdout, sys.stderr)
 
 
 def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:

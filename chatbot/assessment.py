@@ -59,6 +59,7 @@ def assess(engine: Engine, answers: dict[str, Value]) -> Assessment:
 
 def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
     possible = Possibility(kb, evaluation)
+    askable = Possibility(kb, evaluation, unknown_blocks=True)
     conclusions = sorted(evaluation.of_kind("conclude"), key=lambda f: _rank(f.rule))
     winner = conclusions[0] if conclusions else None
     classification = winner.rule.outcome.class_id if winner else INDETERMINATE
@@ -71,7 +72,7 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
         None,
     )
     supporting = [f for f in (winner, subtype_firing) if f is not None]
-    provisional = winner is not None and possible.rule(winner.rule) is not Truth.TRUE
+    provisional = winner is not None and askable.rule(winner.rule) is not Truth.TRUE
     return Assessment(
         evaluation=evaluation,
         classification=classification,
@@ -80,7 +81,7 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
         chain=chain_of(evaluation, supporting),
         caveats=_unique_caveats(evaluation),
         differential=_differential(kb, evaluation, possible, classification),
-        pending=_pending(kb, possible, winner, subtype_firing),
+        pending=_pending(kb, askable, winner, subtype_firing),
     )
 
 

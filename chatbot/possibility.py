@@ -35,8 +35,13 @@ def any_of(values: list[Truth]) -> Truth:
 class Possibility:
     """Truth of every rule and condition under the current answers, with memoised lookups."""
 
-    def __init__(self, kb: KnowledgeBase, evaluation: Evaluation) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, evaluation: Evaluation, unknown_blocks: bool = False
+    ) -> None:
+        """With unknown_blocks, an `unknown` answer fails its tests (it will not be asked again);
+        without, it stays OPEN (the differential still names it as what would decide)."""
         self.kb = kb
+        self.unknown_blocks = unknown_blocks
         self.answers = evaluation.answers
         self._declared = {f.rule.id: f.declared for f in evaluation.firings}
         self._derivers = {fid: kb.rules_deriving(fid) for fid in kb.findings}
@@ -53,6 +58,8 @@ class Possibility:
     def condition(self, condition: Condition) -> Truth:
         if condition.subject_kind == "question":
             value = self.answers.get(condition.subject)
+            if value == UNKNOWN and self.unknown_blocks:
+                return Truth.FALSE
             if value is None or value == UNKNOWN:
                 return Truth.OPEN
             return Truth.TRUE if predicate(condition)(value) else Truth.FALSE
@@ -83,11 +90,12 @@ class Possibility:
         found: set[str] = set()
         for condition in rule.conditions:
             if self.condition(condition) is Truth.OPEN:
-                found |= self._condition_deciders(condition)
+                found |= self.condition_deciders(condition)
         self._deciders[rule.id] = frozenset(found)
         return self._deciders[rule.id]
 
-    def _condition_deciders(self, condition: Condition) -> set[str]:
+    def condition_deciders(self, condition: Condition) -> set[str]:
+        """Questions an OPEN condition waits on, directly or through findings."""
         if condition.subject_kind == "question":
             return {condition.subject}
         found: set[str] = set()

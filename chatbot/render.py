@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
+from .answers import ParsedAnswer, reading
 from .assessment import Assessment, ClassAssessment
+from .blocks import (
+    Ask,
+    AskUnit,
+    Block,
+    Changed,
+    Conclusion,
+    ConditionCheck,
+    Farewell,
+    Help,
+    How,
+    Note,
+    Problem,
+    RuleCheck,
+    Summary,
+    Understood,
+    Welcome,
+    WhyAsked,
+    WhyNot,
+)
 from .engine import FactRef, Firing
-from .model import INDETERMINATE, UNKNOWN, Citation, KnowledgeBase, Unit, Value
+from .model import INDETERMINATE, UNKNOWN, Citation, Condition, KnowledgeBase, Question, Unit, Value
+from .possibility import Truth
 
 DISCLAIMER = "calcify is decision support for learning and review, not a diagnosis."
 
@@ -89,7 +111,10 @@ def step_lines(kb: KnowledgeBase, index: int, firing: Firing) -> list[str]:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    """'Each g/dL...' -> 'each g/dL...', but 'CKD stage...' stays."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def conclusion_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
@@ -152,8 +177,10 @@ def answers_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
         return ["Answers: none given"]
     lines = ["Answers:"]
     for question_id in sorted(a.answers, key=lambda q: kb.questions[q].order):
-        name = kb.questions[question_id].name
-        lines.append(f"  {name}: {answer_text(kb, question_id, a.answers[question_id])}")
+        question, value = kb.questions[question_id], a.answers[question_id]
+        state = reading(question, value) if isinstance(value, float) else ""
+        text = answer_text(kb, question_id, value) + (f", {state}" if state else "")
+        lines.append(f"  {question.name}: {text}")
     return lines
 
 
@@ -183,10 +210,6 @@ def source_data(kb: KnowledgeBase, citation: Citation) -> dict[str, str]:
     return data
 
 
-def _json_value(value: Value) -> Any:
-    return value
-
-
 def step_data(kb: KnowledgeBase, firing: Firing) -> dict[str, Any]:
     return {
         "rule": firing.rule.id,
@@ -207,7 +230,7 @@ def assessment_data(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
         "subtype": a.subtype or None,
         "subtype_label": subtype.label if subtype else None,
         "provisional": a.provisional,
-        "answers": {q: _json_value(v) for q, v in a.answers.items()},
+        "answers": dict(a.answers),
         "findings": {f: list(v) for f, v in a.evaluation.findings().items()},
         "reasoning": [step_data(kb, f) for f in a.chain],
         "caveats": [
@@ -230,3 +253,294 @@ def assessment_data(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
         "questions_pending": list(a.pending),
         "disclaimer": DISCLAIMER,
     }
+
+
+# -- dialogue blocks -------------------------------------------------------------------------
+
+
+class Line(NamedTuple):
+    """One line of output with a style name the REPL may colour ("" is plain)."""
+
+    text: str
+    style: str = ""
+
+
+WELCOME = (
+    "calcify classifies a pathologic calcification (dystrophic, metastatic, calcinosis, "
+    "heterotopic ossification, iatrogenic, mixed) and names its cause.",
+    DISCLAIMER,
+    "Answer each question by number, name or 'unknown'; type 'help' for commands, "
+    "'why' to see why a question is asked.",
+)
+AFTER_CONCLUSION = "Type how, whynot CLASS, change QUESTION, summary, restart or quit."
+
+
+def safe(text: str) -> str:
+    """Neutralise control and format characters (terminal escapes, bidi overrides)."""
+    if text.isprintable():
+        return text
+    return "".join(" " if ch == "\t" else ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def block_lines(kb: KnowledgeBase, block: Block) -> list[Line]:
+    """Render one block of a consultation, with every character safe for a terminal."""
+    renderer = _RENDERERS[type(block)]
+    return [Line(safe(line.text), line.style) for line in renderer(kb, block)]
+
+
+def blocks_lines(kb: KnowledgeBase, blocks: list[Block]) -> list[Line]:
+    return [line for block in blocks for line in block_lines(kb, block)]
+
+
+def _welcome(kb: KnowledgeBase, block: Welcome) -> list[Line]:
+    return [Line(WELCOME[0], "title"), Line(WELCOME[1], "dim"), Line(WELCOME[2], "dim")]
+
+
+def _ask(kb: KnowledgeBase, block: Ask) -> list[Line]:
+    question = block.question
+    head = f"Question {block.number}: {question.text} {_accepts(question)}"
+    if block.again:
+        return [Line(head, "question")]
+    lines = [Line(""), Line(head, "question")]
+    for index, choice in enumerate(question.choices, start=1):
+        lines.append(Line(f"  {index}. {choice.label}", "choice"))
+    return lines
+
+
+def _accepts(question: Question) -> str:
+    if question.kind == "yesno":
+        return "[yes / no / unknown]"
+    if question.kind == "choice":
+        return "[number, name or unknown]"
+    units = ", ".join(u.name for u in question.units)
+    if question.reference:
+        low, high = question.reference
+        return f"[{units}; reference {number(low)}–{number(high)} {question.unit}]"
+    return f"[{units}]"
+
+
+def _ask_unit(kb: KnowledgeBase, block: AskUnit) -> list[Line]:
+    units = " or ".join(u.name for u in block.units)
+    return [Line(f"Is {number(block.number)} in {units}? Type the unit.", "question")]
+
+
+def _understood(kb: KnowledgeBase, block: Understood) -> list[Line]:
+    question, answer = block.question, block.answer
+    lines = [Line(f"  -> {understood_text(question, answer)}", "ok")]
+    for finding_id, value in block.computed:
+        finding = kb.findings[finding_id]
+        lines.append(Line(f"  -> {finding.text}: {with_units(value, finding.units)}", "ok"))
+    return lines
+
+
+def understood_text(question: Question, answer: ParsedAnswer) -> str:
+    """How an answer was read, e.g. '12.1 mg/dL is above the reference range ...: raised'."""
+    if answer.is_unknown:
+        return f"{question.name}: unknown (it will not be asked again)"
+    if not isinstance(answer.value, float):
+        return f"{question.name}: {answer.label}"
+    given = f"{number(answer.given or 0.0)} {answer.unit}"
+    if answer.inferred_unit:
+        given = f"{number(answer.given or 0.0)} (taken as {answer.unit})"
+    if answer.unit != question.unit:
+        given += f" = {number(answer.value)} {question.unit}"
+    state = reading(question, answer.value)
+    if not state or question.reference is None:
+        return f"{question.name}: {given}"
+    low, high = question.reference
+    where = {"low": "below", "normal": "within", "raised": "above"}[state]
+    return (
+        f"{question.name} {given} is {where} the reference range "
+        f"{number(low)}–{number(high)} {question.unit}: {state}"
+    )
+
+
+def _problem(kb: KnowledgeBase, block: Problem) -> list[Line]:
+    return [Line(f"Sorry: {block.message}", "error")]
+
+
+def _note(kb: KnowledgeBase, block: Note) -> list[Line]:
+    return [Line(block.message, "dim")]
+
+
+def _conclusion(kb: KnowledgeBase, block: Conclusion) -> list[Line]:
+    a = block.assessment
+    lines = [Line(""), Line("== Conclusion ==", "title")]
+    lines += [Line(t, "title") for t in conclusion_lines(kb, a)]
+    for section in (reasoning_lines(kb, a), caveat_lines(kb, a), differential_lines(kb, a)):
+        if section:
+            lines += [Line(""), *(Line(t) for t in section)]
+    lines += [Line(""), Line(DISCLAIMER, "dim"), Line(AFTER_CONCLUSION, "dim")]
+    return lines
+
+
+def _why(kb: KnowledgeBase, block: WhyAsked) -> list[Line]:
+    question = block.question
+    lines = [
+        Line(f"Why this question: {question.why}"),
+        Line(f"  [{citation_text(kb, question.citation)}]", "dim"),
+    ]
+    if block.classes:
+        names = ", ".join(kb.classes[c].label for c in block.classes)
+        lines.append(Line(f"It helps decide between: {names}."))
+    if block.rules:
+        lines.append(Line("Rules waiting on the answer:"))
+        for rule in block.rules:
+            lines.append(Line(f"  - {rule.id}: {rule.because}"))
+            lines.append(Line(f"    [{citation_text(kb, rule.citation)}]", "dim"))
+    return lines
+
+
+def _how(kb: KnowledgeBase, block: How) -> list[Line]:
+    a = block.assessment
+    if a.chain:
+        head = f"How calcify reaches {class_text(kb, a.classification, a.subtype)}:"
+        steps = a.chain
+    else:
+        head = "No class is established yet. What follows from the answers so far:"
+        steps = a.evaluation.of_kind("derive")
+    if not steps:
+        return [Line("No class is established yet, and nothing follows from the answers so far.")]
+    lines = [Line(head, "title")]
+    for index, firing in enumerate(steps, start=1):
+        lines += [Line(t) for t in step_lines(kb, index, firing)]
+    return lines
+
+
+def _why_not(kb: KnowledgeBase, block: WhyNot) -> list[Line]:
+    label = block.cls.label
+    if block.cls.id == block.current:
+        return [Line(f"{label} is the current classification; type how to see why.")]
+    state = STATE_WORDS.get(block.state, block.state)
+    lines = [Line(f"Why not {label}? It is {state}.", "title")]
+    for check in block.rules:
+        lines.append(Line(f"  {check.rule.id} ({_rule_state(check)}): {check.rule.because}"))
+        for item in check.conditions:
+            if item.truth is not Truth.TRUE:
+                lines.append(Line(f"    {_condition_state(kb, item)}", "dim"))
+    return lines
+
+
+def _rule_state(check: RuleCheck) -> str:
+    if check.fired:
+        return "fired, but outranked"
+    return {Truth.FALSE: "cannot fire", Truth.OPEN: "undecided", Truth.TRUE: "holds"}[check.truth]
+
+
+def _condition_state(kb: KnowledgeBase, item: ConditionCheck) -> str:
+    text = condition_text(kb, item.condition)
+    if item.truth is Truth.FALSE:
+        return f"failed: {text}"
+    names = ", ".join(kb.questions[q].name for q in item.deciding)
+    return f"unknown: {text}" + (f" (depends on: {names})" if names else "")
+
+
+def condition_text(kb: KnowledgeBase, condition: Condition) -> str:
+    """A condition as words: 'tissue state is viable', 'serum calcium > 10.5 mg/dL'."""
+    op, value = condition.op, condition.value
+    if condition.subject_kind == "question":
+        question = kb.questions[condition.subject]
+        name, unit = question.name, question.unit
+
+        def label(v: str) -> str:
+            return answer_text(kb, question.id, v)
+    else:
+        finding = kb.findings[condition.subject]
+        name, unit = finding.text, finding.unit
+
+        def label(v: str) -> str:
+            return v
+
+    symbols = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+    if op in symbols:
+        return f"{name} {symbols[op]} {number(float(value))} {unit}".rstrip()  # type: ignore[arg-type]
+    if op in ("is", "not"):
+        return f"{name} {'is' if op == 'is' else 'is not'} {label(str(value))}"
+    if op in ("in", "not_in"):
+        options = " or ".join(label(v) for v in value)  # type: ignore[union-attr]
+        return f"{name} {'is' if op == 'in' else 'is not'} {options}"
+    if op == "absent":
+        return f"it is not established that {name}"
+    if op == "known":
+        return f"{name} is known"
+    return name
+
+
+def _changed(kb: KnowledgeBase, block: Changed) -> list[Line]:
+    before, after = block.before, block.after
+    reason = ""
+    if block.question is not None and block.question.id in after.answers:
+        value = after.answers[block.question.id]
+        reason = (
+            f" because {block.question.name} is now {answer_text(kb, block.question.id, value)}"
+        )
+    old = class_text(kb, before.classification, before.subtype)
+    new = class_text(kb, after.classification, after.subtype)
+    if before.classification != after.classification:
+        text = f"Classification changed from {old} to {new}{reason}."
+    elif before.subtype != after.subtype:
+        text = f"Subtype changed from {old} to {new}{reason}."
+    else:
+        text = f"The conclusion is unchanged ({new})."
+    lines = [Line(text, "warn")]
+    gained, lost = _finding_changes(kb, before, after)
+    if gained:
+        lines.append(Line(f"  now: {'; '.join(gained)}", "dim"))
+    if lost:
+        lines.append(Line(f"  no longer: {'; '.join(lost)}", "dim"))
+    return lines
+
+
+def _finding_changes(
+    kb: KnowledgeBase, before: Assessment, after: Assessment
+) -> tuple[list[str], list[str]]:
+    old, new = before.evaluation.findings(), after.evaluation.findings()
+    gained = [kb.findings[f].text for f in new if f not in old and kb.findings[f].kind != "number"]
+    lost = [kb.findings[f].text for f in old if f not in new and kb.findings[f].kind != "number"]
+    return gained, lost
+
+
+def _summary(kb: KnowledgeBase, block: Summary) -> list[Line]:
+    a = block.assessment
+    lines = [Line("Summary", "title")]
+    lines += [Line(t) for t in answers_lines(kb, a)]
+    lines.append(Line(f"Leading: {class_text(kb, a.classification, a.subtype)}"))
+    lines += [Line(t) for t in differential_lines(kb, a)]
+    return lines
+
+
+def _help(kb: KnowledgeBase, block: Help) -> list[Line]:
+    lines = [Line("Commands (at any prompt, with or without a leading colon):", "title")]
+    width = max(len(c.usage) for c in block.commands)
+    lines += [Line(f"  {c.usage:<{width}}  {c.summary}") for c in block.commands]
+    lines.append(Line("Anything else is taken as the answer to the current question.", "dim"))
+    return lines
+
+
+def _farewell(kb: KnowledgeBase, block: Farewell) -> list[Line]:
+    if block.finished:
+        return [Line("Goodbye.", "dim")]
+    return [Line("Goodbye. The consultation was left unfinished.", "dim")]
+
+
+_RENDERERS: dict[type, Callable[[KnowledgeBase, Any], list[Line]]] = {
+    Welcome: _welcome,
+    Ask: _ask,
+    AskUnit: _ask_unit,
+    Understood: _understood,
+    Problem: _problem,
+    Note: _note,
+    Conclusion: _conclusion,
+    WhyAsked: _why,
+    How: _how,
+    WhyNot: _why_not,
+    Changed: _changed,
+    Summary: _summary,
+    Help: _help,
+    Farewell: _farewell,
+}

@@ -23,7 +23,7 @@ def stratify(rules: Sequence[Rule], problems: list[Problem]) -> dict[str, int]:
             needed = _needed_stratum(rule, derivers, strata)
             if needed > strata[rule.id]:
                 if needed > limit:
-                    problems.append(_cycle_problem(rule))
+                    problems.append(_cycle_problem(_negative_cycle_rule(rules, derivers) or rule))
                     return {}
                 strata[rule.id] = needed
                 changed = True
@@ -39,6 +39,32 @@ def _needed_stratum(rule: Rule, derivers: dict[str, list[Rule]], strata: dict[st
         for deriver in derivers.get(condition.subject, ()):
             needed = max(needed, strata[deriver.id] + step)
     return needed
+
+
+def _negative_cycle_rule(rules: Sequence[Rule], derivers: dict[str, list[Rule]]) -> Rule | None:
+    """The first rule that tests the absence of a finding which depends on its own result."""
+    for rule in rules:
+        if rule.outcome.kind != "derive":
+            continue
+        for condition in rule.conditions:
+            if condition.op == "absent" and rule.outcome.finding in _depends_on(
+                condition.subject, derivers
+            ):
+                return rule
+    return None
+
+
+def _depends_on(finding: str, derivers: dict[str, list[Rule]]) -> set[str]:
+    """The findings whose derivation a finding reads, itself included."""
+    seen: set[str] = set()
+    stack = [finding]
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            for deriver in derivers.get(current, ()):
+                stack.extend(c.subject for c in deriver.conditions if c.subject_kind == "finding")
+    return seen
 
 
 def _cycle_problem(rule: Rule) -> Problem:

@@ -1,0 +1,293 @@
+"""The consultation state machine: what to ask next, when to stop, and the commands.
+
+Returns Block values for every input; never prints or reads. Deterministic: the same inputs
+give the same blocks in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .answers import AmbiguousUnit, ParsedAnswer, find_unit, normalise, parse_answer
+from .assessment import Assessment, assess
+from .blocks import (
+    Ask,
+    AskUnit,
+    Block,
+    Changed,
+    CommandHelp,
+    Conclusion,
+    Farewell,
+    Help,
+    How,
+    Note,
+    Problem,
+    Summary,
+    Understood,
+    Welcome,
+)
+from .engine import Engine
+from .errors import AnswerError
+from .explain import why_asked, why_not
+from .model import KnowledgeBase, Question, Value
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    aliases: tuple[str, ...]
+    usage: str
+    summary: str
+    run: Callable[[Consultation, str], list[Block]]
+
+
+class Consultation:
+    """One guided consultation over a knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, engine: Engine | None = None) -> None:
+        self.kb = kb
+        self.engine = engine or Engine(kb)
+        self.quit = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self.answers: dict[str, Value] = {}
+        self.parsed: dict[str, ParsedAnswer] = {}
+        self._undo: list[tuple[dict[str, Value], dict[str, ParsedAnswer]]] = []
+        self._unit_for: tuple[Question, float] | None = None
+        self._changing: tuple[Question, Assessment] | None = None
+        self.assessment = assess(self.engine, self.answers)
+
+    # -- state -------------------------------------------------------------------------
+    @property
+    def current(self) -> Question | None:
+        """The question being asked, or None when the consultation has concluded."""
+        if self._changing:
+            return self._changing[0]
+        if self._unit_for:
+            return self._unit_for[0]
+        pending = self.assessment.pending
+        return self.kb.questions[pending[0]] if pending else None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.current is None
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(questions answered, answered + still relevant)."""
+        answered = len(self.answers)
+        return answered, answered + len(self.assessment.pending)
+
+    # -- entry points ------------------------------------------------------------------
+    def start(self) -> list[Block]:
+        return [Welcome(), *self._next()]
+
+    def respond(self, text: str) -> list[Block]:
+        """Handle one line of input: a command, or an answer to the current question."""
+        text = text.strip()
+        command, argument = self._command(text)
+        if command is not None:
+            return command.run(self, argument)
+        if text.startswith(":"):
+            return [Problem(f"unknown command {text.split()[0]!r}; type help for the list")]
+        if self.is_finished:
+            return [
+                Note("The consultation has concluded. Type change, how, summary, restart or quit.")
+            ]
+        return self._answer(text)
+
+    def _command(self, text: str) -> tuple[Command | None, str]:
+        word, _, argument = text.lstrip(":").partition(" ")
+        word = word.casefold()
+        for command in COMMANDS:
+            if word == command.name or word in command.aliases:
+                return command, argument.strip()
+        return None, ""
+
+    # -- answering ---------------------------------------------------------------------
+    def _answer(self, text: str) -> list[Block]:
+        question = self.current
+        assert question is not None
+        try:
+            parsed = self._parse(question, text)
+        except AmbiguousUnit as exc:
+            self._unit_for = (question, exc.number)
+            return [AskUnit(question, exc.number, exc.units)]
+        except AnswerError as exc:
+            return [Problem(str(exc)), Ask(question, self._number(question), again=True)]
+        self._unit_for = None
+        return self._record(question, parsed)
+
+    def _parse(self, question: Question, text: str) -> ParsedAnswer:
+        if self._unit_for is not None:
+            unit = find_unit(question, text)
+            if unit is not None:
+                return parse_answer(question, f"{self._unit_for[1]:g} {unit.name}")
+        return parse_answer(question, text)
+
+    def _record(self, question: Question, parsed: ParsedAnswer) -> list[Block]:
+        before = self.assessment
+        self._undo.append((dict(self.answers), dict(self.parsed)))
+        self.answers[question.id] = parsed.value
+        self.parsed[question.id] = parsed
+        self.assessment = assess(self.engine, self.answers)
+        blocks: list[Block] = [Understood(question, parsed, self._computed(before))]
+        if self._changing:
+            blocks.append(Changed(self._changing[1], self.assessment, question))
+            self._changing = None
+        return [*blocks, *self._next()]
+
+    def _computed(self, before: Assessment) -> tuple[tuple[str, float], ...]:
+        old = before.evaluation.findings()
+        new = self.assessment.evaluation.findings()
+        return tuple(
+            (fid, value)
+            for fid, values in new.items()
+            for value in values
+            if isinstance(value, float) and value not in old.get(fid, ())
+        )
+
+    def _next(self) -> list[Block]:
+        question = self.current
+        if question is None:
+            return [Conclusion(self.assessment)]
+        return [Ask(question, self._number(question))]
+
+    def _number(self, question: Question) -> int:
+        return len(self.answers) + (0 if question.id in self.answers else 1)
+
+    def _rerun(self) -> None:
+        self.assessment = assess(self.engine, self.answers)
+
+    # -- commands ----------------------------------------------------------------------
+    def why(self, argument: str) -> list[Block]:
+        question = self.current
+        if question is None:
+            return [
+                Note("No question is being asked now; type how to see how the conclusion follows.")
+            ]
+        return [why_asked(self.kb, self.assessment, question), *self._reask()]
+
+    def how(self, argument: str) -> list[Block]:
+        return [How(self.assessment), *self._reask()]
+
+    def whynot(self, argument: str) -> list[Block]:
+        class_id = self._class_named(argument)
+        if class_id is None:
+            names = ", ".join(self.kb.classes)
+            return [Problem(f"whynot needs a class: one of {names}"), *self._reask()]
+        return [why_not(self.kb, self.assessment, class_id), *self._reask()]
+
+    def back(self, argument: str) -> list[Block]:
+        if self._changing or self._unit_for:
+            self._changing = self._unit_for = None
+            return [Note("Cancelled."), *self._next()]
+        if not self._undo:
+            return [Problem("There is no answer to take back yet."), *self._reask()]
+        answers = self.answers
+        self.answers, self.parsed = self._undo.pop()
+        self._rerun()
+        taken = [q for q in answers if self.answers.get(q) != answers[q]]
+        name = self.kb.questions[taken[0]].name if taken else "the last question"
+        return [Note(f"Took back the answer to: {name}."), *self._next()]
+
+    def change(self, argument: str) -> list[Block]:
+        question = self._question_named(argument)
+        if question is None:
+            answered = ", ".join(self.answers) or "none yet"
+            return [
+                Problem(f"change needs an answered question: one of {answered}"),
+                *self._reask(),
+            ]
+        self._unit_for = None
+        self._changing = (question, self.assessment)
+        return [Ask(question, self._number(question))]
+
+    def summary(self, argument: str) -> list[Block]:
+        return [Summary(self.assessment), *self._reask()]
+
+    def restart(self, argument: str) -> list[Block]:
+        self._reset()
+        return [Note("Starting again: all answers cleared."), *self._next()]
+
+    def help(self, argument: str) -> list[Block]:
+        commands = tuple(CommandHelp(c.name, c.usage, c.summary) for c in COMMANDS)
+        return [Help(commands), *self._reask()]
+
+    def leave(self, argument: str) -> list[Block]:
+        self.quit = True
+        return [Farewell(self.is_finished)]
+
+    def _reask(self) -> list[Block]:
+        question = self.current
+        return [Ask(question, self._number(question), again=True)] if question else []
+
+    def _class_named(self, text: str) -> str | None:
+        words = normalise(text).replace(" ", "_")
+        if not words:
+            return None
+        for class_id, cls in self.kb.classes.items():
+            if words in (class_id, normalise(cls.label).replace(" ", "_")):
+                return class_id
+        matches = [c for c in self.kb.classes if c.startswith(words)]
+        return matches[0] if len(matches) == 1 else None
+
+    def _question_named(self, text: str) -> Question | None:
+        words = normalise(text)
+        for question_id in self.answers:
+            question = self.kb.questions[question_id]
+            if words in (normalise(question_id), normalise(question.name)):
+                return question
+        matches = [q for q in self.answers if normalise(q).startswith(words) and words]
+        return self.kb.questions[matches[0]] if len(matches) == 1 else None
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "why",
+        (),
+        "why",
+        "why this question is asked: what it separates, which rules wait on it",
+        Consultation.why,
+    ),
+    Command(
+        "how",
+        (),
+        "how",
+        "how the current conclusion follows, rule by rule, with sources",
+        Consultation.how,
+    ),
+    Command(
+        "whynot",
+        ("why-not",),
+        "whynot CLASS",
+        "which conditions of a class failed or are still unknown",
+        Consultation.whynot,
+    ),
+    Command("back", ("undo",), "back", "take back the last answer (also: undo)", Consultation.back),
+    Command(
+        "change",
+        (),
+        "change QUESTION",
+        "answer an earlier question again and see what changes",
+        Consultation.change,
+    ),
+    Command(
+        "summary",
+        (),
+        "summary",
+        "the answers so far and the current differential",
+        Consultation.summary,
+    ),
+    Command("restart", (), "restart", "clear all answers and start again", Consultation.restart),
+    Command("help", ("?help", "commands"), "help", "this list", Consultation.help),
+    Command(
+        "quit",
+        ("exit", "bye"),
+        "quit",
+        "end the consultation (also: exit, Ctrl-D)",
+        Consultation.leave,
+    ),
+)

@@ -1,0 +1,207 @@
+"""The two shells over one Consultation: the prompt_toolkit REPL and plain line-by-line mode.
+
+The only module that prints interactively. Everything it shows comes from render.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.shortcuts import print_formatted_text
+from prompt_toolkit.styles import Style
+
+from .blocks import Ask, Block, Note
+from .dialogue import COMMANDS, Consultation
+from .render import Line, blocks_lines, class_text, safe
+
+EXIT_OK, EXIT_UNFINISHED = 0, 1
+
+STYLE = Style.from_dict(
+    {
+        "title": "bold",
+        "question": "ansicyan bold",
+        "choice": "ansicyan",
+        "ok": "ansigreen",
+        "warn": "ansiyellow bold",
+        "error": "ansired",
+        "dim": "ansibrightblack",
+        "user": "",
+    }
+)
+
+
+def wants_color(flag_no_color: bool) -> bool:
+    """Colour unless --no-color or a non-empty NO_COLOR (https://no-color.org)."""
+    return not flag_no_color and not os.environ.get("NO_COLOR")
+
+
+def state_dir() -> Path:
+    """$XDG_STATE_HOME/calcify, falling back to ~/.local/state/calcify."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "calcify"
+
+
+def open_history() -> History:
+    """Persistent history in the state directory, or in memory if that cannot be written."""
+    try:
+        directory = state_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "history"
+        path.touch(exist_ok=True)
+        return FileHistory(str(path))
+    except OSError:
+        return InMemoryHistory()
+
+
+# -- plain mode -----------------------------------------------------------------------------
+
+
+def run_plain(consultation: Consultation, lines: Iterable[str], out: TextIO, err: TextIO) -> int:
+    """Read answers line by line; print the same text as the REPL, with each input as '> '."""
+
+    def emit(blocks: list[Block]) -> None:
+        for line in blocks_lines(consultation.kb, blocks):
+            out.write(line.text + "\n")
+
+    emit(consultation.start())
+    for text in lines:
+        out.write(f"> {safe(text)}\n")
+        emit(consultation.respond(text))
+        if consultation.quit:
+            return EXIT_OK
+    if consultation.is_finished:
+        return EXIT_OK
+    err.write("calcify: input ended before the consultation finished\n")
+    return EXIT_UNFINISHED
+
+
+def stdin_lines(stream: Any, err: TextIO) -> Iterator[str]:
+    """Lines of a binary stream as text; a line that is not UTF-8 is reported and skipped."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            err.write(f"calcify: input line {number} is not UTF-8 text; it was skipped\n")
+            continue
+        yield text.rstrip("\r\n")
+
+
+# -- the REPL -------------------------------------------------------------------------------
+
+
+class ConsultationCompleter(Completer):
+    """Completes commands, the current question's choices, and command arguments."""
+
+    def __init__(self, consultation: Consultation) -> None:
+        self.consultation = consultation
+
+    def get_completions(self, document: Document, event: CompleteEvent) -> Iterator[Completion]:
+        text = document.text_before_cursor.lstrip().lstrip(":")
+        head, space, tail = text.partition(" ")
+        if space:
+            words, prefix = self._arguments(head.casefold()), tail
+        else:
+            words, prefix = self._words(), text
+        for word in words:
+            if word.casefold().startswith(prefix.casefold()):
+                yield Completion(word, start_position=-len(prefix))
+
+    def _words(self) -> list[str]:
+        question = self.consultation.current
+        words = [c.id for c in question.choices] if question else []
+        if question and question.kind == "yesno":
+            words += ["yes", "no"]
+        if question:
+            words.append("unknown")
+        return words + [c.name for c in COMMANDS]
+
+    def _arguments(self, command: str) -> list[str]:
+        if command == "change":
+            return list(self.consultation.answers)
+        if command in ("whynot", "why-not"):
+            return list(self.consultation.kb.classes)
+        return []
+
+
+def toolbar(consultation: Consultation) -> str:
+    answered, total = consultation.progress
+    a = consultation.assessment
+    leading = class_text(consultation.kb, a.classification, a.subtype)
+    step = "concluded" if consultation.is_finished else f"question {answered + 1} of about {total}"
+    return f" {step} | leading: {leading} | help: commands | Ctrl-D: quit "
+
+
+def run_repl(
+    consultation: Consultation,
+    *,
+    color: bool,
+    history: History | None = None,
+    session_args: dict[str, Any] | None = None,
+) -> int:
+    """The interactive loop: Ctrl-C cancels the line and asks again, Ctrl-D ends cleanly."""
+    show = _printer(consultation, color, session_args or {})
+    session: PromptSession[str] = PromptSession(
+        history=history or InMemoryHistory(),
+        completer=ConsultationCompleter(consultation),
+        bottom_toolbar=lambda: toolbar(consultation),
+        **(session_args or {}),
+    )
+    show(consultation.start())
+    while not consultation.quit:
+        try:
+            text = session.prompt(_prompt(consultation))
+        except KeyboardInterrupt:
+            show(_cancelled(consultation))
+            continue
+        except EOFError:
+            show(consultation.respond("quit"))
+            break
+        show(consultation.respond(text))
+    return EXIT_OK
+
+
+def _prompt(consultation: Consultation) -> str:
+    return "calcify> " if consultation.is_finished else "answer> "
+
+
+def _cancelled(consultation: Consultation) -> list[Block]:
+    question = consultation.current
+    blocks: list[Block] = [Note("Cancelled. (Ctrl-D or quit to leave.)")]
+    if question is not None:
+        blocks.append(Ask(question, consultation.progress[0] + 1, again=True))
+    return blocks
+
+
+def _printer(
+    consultation: Consultation, color: bool, session_args: dict[str, Any]
+) -> Callable[[list[Block]], None]:
+    output = session_args.get("output")
+
+    def show(blocks: list[Block]) -> None:
+        for line in blocks_lines(consultation.kb, blocks):
+            _print_line(line, color, output)
+
+    return show
+
+
+def _print_line(line: Line, color: bool, output: Any) -> None:
+    if color and line.style:
+        text: Any = FormattedText([(f"class:{line.style}", line.text)])
+        print_formatted_text(text, style=STYLE, output=output)
+    elif output is not None:
+        print_formatted_text(line.text, output=output)
+    else:
+        print(line.text, flush=True)
+
+
+def stdio_is_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
