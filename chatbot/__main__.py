@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, repl
+from . import __version__
 from .answers import parse_answer
 from .assessment import assess
 from .dialogue import Consultation
@@ -17,7 +17,16 @@ from .errors import AnswerError, CalcifyError, KnowledgeBaseError
 from .fields import did_you_mean
 from .knowledge import default_rules_dir, load_knowledge_base
 from .model import KnowledgeBase, Value
+from .plain import Recorder, run_plain, stdin_lines
 from .render import DISCLAIMER, assessment_data, assessment_lines
+from .transcript import (
+    TranscriptError,
+    read_transcript,
+    replay,
+    transcript_paths,
+    updated_text,
+    write_atomic,
+)
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -36,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"calcify {__version__}")
     parser.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
+    parser.add_argument(
+        "--record", metavar="FILE", type=Path, help="record the session as a transcript"
+    )
+    parser.add_argument("--force", action="store_true", help="let --record overwrite FILE")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     classify = commands.add_parser(
         "classify", parents=[common], help="classify from answers given on the command line"
@@ -45,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     questions = commands.add_parser("questions", parents=[common], help="list every question")
     questions.add_argument("--json", action="store_true", help="print JSON")
     commands.add_parser("check", parents=[common], help="load the knowledge base and report errors")
+    replay = commands.add_parser(
+        "replay", parents=[common], help="replay transcripts and compare every line"
+    )
+    replay.add_argument("--update", action="store_true", help="rewrite transcripts that differ")
+    replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     return parser
 
 
@@ -71,17 +89,53 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: Kno
     if args.command == "check":
         print(f"{kb.directory}: {len(kb.rules)} rules, {len(kb.questions)} questions: no errors")
         return EXIT_OK
-    return chat_command(kb, no_color=args.no_color)
+    if args.command == "replay":
+        return replay_command(kb, args.paths, args.update)
+    return chat_command(kb, no_color=args.no_color, record=args.record, force=args.force)
 
 
-def chat_command(kb: KnowledgeBase, *, no_color: bool) -> int:
+def chat_command(kb: KnowledgeBase, *, no_color: bool, record: Path | None, force: bool) -> int:
     """A consultation: the REPL on a terminal, plain line-by-line mode otherwise."""
+    if record is not None and record.exists() and not force:
+        raise UsageError(f"{record} already exists; use --force to overwrite it")
     consultation = Consultation(kb)
-    if repl.stdio_is_terminal():
-        history = repl.open_history()
-        return repl.run_repl(consultation, color=repl.wants_color(no_color), history=history)
-    lines = repl.stdin_lines(sys.stdin.buffer, sys.stderr)
-    return repl.run_plain(consultation, lines, sys.stdout, sys.stderr)
+    recorder = Recorder(record)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from . import repl  # prompt_toolkit is only needed on a terminal
+
+        return repl.run_repl(
+            consultation,
+            color=repl.wants_color(no_color),
+            history=repl.open_history(),
+            recorder=recorder,
+        )
+    lines = stdin_lines(sys.stdin.buffer, sys.stderr)
+    return run_plain(consultation, lines, sys.stdout, sys.stderr, recorder)
+
+
+def replay_command(kb: KnowledgeBase, paths: Sequence[Path], update: bool) -> int:
+    """Replay transcripts; print a diff per failure and a summary line; 1 if any failed."""
+    engine = Engine(kb)
+    passed = failed = updated = 0
+    for path in transcript_paths(paths):
+        try:
+            outcome = replay(kb, read_transcript(path), engine)
+        except TranscriptError as exc:
+            print(f"calcify: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if outcome.passed:
+            passed += 1
+        elif update:
+            write_atomic(path, updated_text(outcome))
+            updated += 1
+        else:
+            print(outcome.diff())
+            failed += 1
+    if updated:
+        print(f"updated {updated} transcript{'s' if updated != 1 else ''}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else EXIT_OK
 
 
 def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:

@@ -178,7 +178,7 @@ def parse_number(question: Question, text: str) -> ParsedAnswer:
     if not match:
         raise UnclearAnswer(f"{text.strip()!r} is not a number. {accepted(question)}")
     number = float(match.group(1).replace(",", "."))
-    unit_text = match.group(2)
+    unit_text = match.group(2).rstrip(" .!")  # a sentence's full stop is not part of the unit
     if unit_text:
         unit = find_unit(question, unit_text)
         if unit is None:

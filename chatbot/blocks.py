@@ -116,6 +116,14 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Save:
+    """A request to the shell to save the session so far as a transcript."""
+
+    path: str
+    force: bool
+
+
+@dataclass(frozen=True)
 class Farewell:
     finished: bool
 
@@ -134,5 +142,6 @@ Block = (
     | Changed
     | Summary
     | Help
+    | Save
     | Farewell
 )

@@ -202,7 +202,9 @@ def _check_formula(
     for name in names:
         subject = questions.get(name) or findings.get(name)
         if subject is None or subject.kind != "number":
-            hint = did_you_mean(name, [*questions, *findings])
+            numbers = [q for q in questions if questions[q].kind == "number"]
+            numbers += [f for f in findings if findings[f].kind == "number"]
+            hint = did_you_mean(name, numbers)
             d.problem("formula", f"{name!r} is not a number question or finding", hint)
         elif name not in bound:
             d.problem(

@@ -23,6 +23,7 @@ from .blocks import (
     How,
     Note,
     Problem,
+    Save,
     Summary,
     Understood,
     Welcome,
@@ -216,6 +217,16 @@ class Consultation:
         commands = tuple(CommandHelp(c.name, c.usage, c.summary) for c in COMMANDS)
         return [Help(commands), *self._reask()]
 
+    def save(self, argument: str) -> list[Block]:
+        words = argument.split()
+        force = "--force" in words
+        paths = [w for w in words if w != "--force"]
+        if len(paths) != 1:
+            return [
+                Problem("save needs one file name, e.g. save case.txt (add --force to overwrite)")
+            ]
+        return [Save(paths[0], force), *self._reask()]
+
     def leave(self, argument: str) -> list[Block]:
         self.quit = True
         return [Farewell(self.is_finished)]
@@ -282,6 +293,13 @@ COMMANDS: tuple[Command, ...] = (
         Consultation.summary,
     ),
     Command("restart", (), "restart", "clear all answers and start again", Consultation.restart),
+    Command(
+        "save",
+        (),
+        "save FILE",
+        "save the consultation so far as a transcript (save FILE --force overwrites)",
+        Consultation.save,
+    ),
     Command("help", ("?help", "commands"), "help", "this list", Consultation.help),
     Command(
         "quit",

@@ -103,6 +103,11 @@ class TableReader:
             prefix = f"{self.prefix}[{key}]"
         return TableReader(nested, self.file, self.item, self.problems, prefix)
 
+    def element(self, key: str, index: int, value: Any) -> TableReader:
+        """A reader for one table in the list under key, reported as key[index]."""
+        prefix = ".".join(part for part in (self.prefix, f"{key}[{index}]") if part)
+        return TableReader(value, self.file, self.item, self.problems, prefix)
+
 
 def _type_name(value: Any) -> str:
     names = {str: "text", bool: "true/false", int: "a number", float: "a number"}

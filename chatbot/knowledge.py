@@ -11,6 +11,7 @@ from .conditions import read_conditions, read_outcome
 from .errors import KnowledgeBaseError, Problem
 from .fields import TableReader, did_you_mean
 from .model import (
+    INDETERMINATE,
     Choice,
     Citation,
     ConclusionClass,
@@ -47,6 +48,7 @@ def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
             loader.read(section, file, index, table)
     rules = loader.read_rules()
     _check_unique_rules(rules, problems)
+    _check_indeterminate(directory, loader.classes, problems)
     strata = stratify(rules, problems) if not problems else {}
     if problems:
         raise KnowledgeBaseError(problems)
@@ -175,7 +177,7 @@ class _Loader:
     def _choices(self, r: TableReader) -> tuple[Choice, ...]:
         choices: list[Choice] = []
         for index, table in enumerate(r.tables("choices")):
-            c = r.sub(index, table)
+            c = r.element("choices", index, table)
             c.check_keys(("id", "label"), ("synonyms",))
             choice = Choice(c.text("id"), c.text("label"), c.texts("synonyms"))
             if choice.id in RESERVED_ANSWERS or choice.id in (x.id for x in choices):
@@ -188,7 +190,7 @@ class _Loader:
     def _units(self, r: TableReader) -> tuple[Unit, ...]:
         units = []
         for index, table in enumerate(r.tables("units")):
-            u = r.sub(index, table)
+            u = r.element("units", index, table)
             u.check_keys(("name", "factor"), ("synonyms", "infer"))
             factor = u.number("factor", 1.0)
             if factor <= 0:
@@ -218,7 +220,7 @@ class _Loader:
         r.check_keys(("id", "label", "summary"), ("subtypes",))
         subtypes = []
         for index, table in enumerate(r.tables("subtypes")):
-            s = r.sub(index, table)
+            s = r.element("subtypes", index, table)
             s.check_keys(("id", "label"))
             subtypes.append(Subtype(s.text("id"), s.text("label")))
         return ConclusionClass(
@@ -279,6 +281,23 @@ def _is_rule_id(rule_id: str) -> bool:
     topic, dot, slug = rule_id.partition(".")
     allowed = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
     return bool(dot and topic and slug) and set(topic + slug) <= allowed
+
+
+def _check_indeterminate(
+    directory: Path, classes: dict[str, ConclusionClass], problems: list[Problem]
+) -> None:
+    """The class reported when nothing is concluded must exist (the README requires it)."""
+    if INDETERMINATE not in classes:
+        file = next((c.file for c in classes.values()), _display(directory))
+        problems.append(
+            Problem(
+                file,
+                "",
+                "class",
+                f"the class {INDETERMINATE!r} is missing",
+                "it is reported when no rule concludes",
+            )
+        )
 
 
 def _check_unique_rules(rules: list[Rule], problems: list[Problem]) -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
@@ -19,11 +19,12 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import Style
 
-from .blocks import Ask, Block, Note
+from .blocks import Ask, Block, Farewell, Note
 from .dialogue import COMMANDS, Consultation
-from .render import Line, blocks_lines, class_text, safe
+from .plain import Recorder, handle_saves
+from .render import Line, blocks_lines, class_text
 
-EXIT_OK, EXIT_UNFINISHED = 0, 1
+EXIT_OK = 0
 
 STYLE = Style.from_dict(
     {
@@ -60,39 +61,6 @@ def open_history() -> History:
         return FileHistory(str(path))
     except OSError:
         return InMemoryHistory()
-
-
-# -- plain mode -----------------------------------------------------------------------------
-
-
-def run_plain(consultation: Consultation, lines: Iterable[str], out: TextIO, err: TextIO) -> int:
-    """Read answers line by line; print the same text as the REPL, with each input as '> '."""
-
-    def emit(blocks: list[Block]) -> None:
-        for line in blocks_lines(consultation.kb, blocks):
-            out.write(line.text + "\n")
-
-    emit(consultation.start())
-    for text in lines:
-        out.write(f"> {safe(text)}\n")
-        emit(consultation.respond(text))
-        if consultation.quit:
-            return EXIT_OK
-    if consultation.is_finished:
-        return EXIT_OK
-    err.write("calcify: input ended before the consultation finished\n")
-    return EXIT_UNFINISHED
-
-
-def stdin_lines(stream: Any, err: TextIO) -> Iterator[str]:
-    """Lines of a binary stream as text; a line that is not UTF-8 is reported and skipped."""
-    for number, raw in enumerate(stream, start=1):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            err.write(f"calcify: input line {number} is not UTF-8 text; it was skipped\n")
-            continue
-        yield text.rstrip("\r\n")
 
 
 # -- the REPL -------------------------------------------------------------------------------
@@ -145,9 +113,15 @@ def run_repl(
     *,
     color: bool,
     history: History | None = None,
+    recorder: Recorder | None = None,
     session_args: dict[str, Any] | None = None,
 ) -> int:
-    """The interactive loop: Ctrl-C cancels the line and asks again, Ctrl-D ends cleanly."""
+    """The interactive loop: Ctrl-C cancels the line and asks again, Ctrl-D ends cleanly.
+
+    What is shown in answer to input is also recorded, exactly as plain mode prints it;
+    Ctrl-C and Ctrl-D notices are not, since replaying a transcript cannot reproduce them.
+    """
+    recorder = recorder or Recorder()
     show = _printer(consultation, color, session_args or {})
     session: PromptSession[str] = PromptSession(
         history=history or InMemoryHistory(),
@@ -155,17 +129,18 @@ def run_repl(
         bottom_toolbar=lambda: toolbar(consultation),
         **(session_args or {}),
     )
-    show(consultation.start())
+    show(consultation.start(), recorder)
     while not consultation.quit:
         try:
             text = session.prompt(_prompt(consultation))
         except KeyboardInterrupt:
-            show(_cancelled(consultation))
+            show(_cancelled(consultation), None)
             continue
         except EOFError:
-            show(consultation.respond("quit"))
+            show([Farewell(consultation.is_finished)], None)
             break
-        show(consultation.respond(text))
+        recorder.user(text)
+        show(handle_saves(consultation.respond(text), recorder), recorder)
     return EXIT_OK
 
 
@@ -183,12 +158,16 @@ def _cancelled(consultation: Consultation) -> list[Block]:
 
 def _printer(
     consultation: Consultation, color: bool, session_args: dict[str, Any]
-) -> Callable[[list[Block]], None]:
+) -> Callable[[list[Block], Recorder | None], None]:
     output = session_args.get("output")
 
-    def show(blocks: list[Block]) -> None:
+    def show(blocks: list[Block], recorder: Recorder | None) -> None:
         for line in blocks_lines(consultation.kb, blocks):
             _print_line(line, color, output)
+            if recorder is not None:
+                recorder.bot(line.text)
+        if recorder is not None:
+            recorder.keep()
 
     return show
 
