@@ -21,6 +21,7 @@ from .plain import Recorder, run_plain, stdin_lines
 from .render import DISCLAIMER, assessment_data, assessment_lines
 from .transcript import (
     TranscriptError,
+    coverage,
     read_transcript,
     replay,
     transcript_paths,
@@ -29,6 +30,7 @@ from .transcript import (
 )
 
 EXIT_OK, EXIT_USAGE = 0, 2
+DEFAULT_TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
 
 
 class UsageError(CalcifyError):
@@ -63,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("--update", action="store_true", help="rewrite transcripts that differ")
     replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    cover = commands.add_parser(
+        "coverage", parents=[common], help="which transcripts fire each rule"
+    )
+    cover.add_argument("paths", nargs="*", type=Path, metavar="PATH", default=[DEFAULT_TRANSCRIPTS])
     return parser
 
 
@@ -91,6 +97,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: Kno
         return EXIT_OK
     if args.command == "replay":
         return replay_command(kb, args.paths, args.update)
+    if args.command == "coverage":
+        return coverage_command(kb, args.paths)
     return chat_command(kb, no_color=args.no_color, record=args.record, force=args.force)
 
 
@@ -111,6 +119,17 @@ def chat_command(kb: KnowledgeBase, *, no_color: bool, record: Path | None, forc
         )
     lines = stdin_lines(sys.stdin.buffer, sys.stderr)
     return run_plain(consultation, lines, sys.stdout, sys.stderr, recorder)
+
+
+def coverage_command(kb: KnowledgeBase, paths: Sequence[Path]) -> int:
+    """Print each rule with the transcripts that fire it; 1 if some rule is fired by none."""
+    table = coverage(kb, transcript_paths(paths))
+    width = max(len(rule) for rule in table)
+    for rule, names in table.items():
+        print(f"{rule:<{width}}  {', '.join(names) if names else '(no transcript)'}")
+    missing = [rule for rule, names in table.items() if not names]
+    print(f"{len(table) - len(missing)} of {len(table)} rules fired by at least one transcript")
+    return 1 if missing else EXIT_OK
 
 
 def replay_command(kb: KnowledgeBase, paths: Sequence[Path], update: bool) -> int:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import difflib
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .dialogue import Consultation
-from .engine import Engine
+from .engine import Engine, Evaluation
 from .errors import CalcifyError
-from .model import KnowledgeBase
+from .model import KnowledgeBase, Value
 
 USER = "> "
 HEADER_KEYS = ("title", "shows")
@@ -135,6 +135,31 @@ def play(kb: KnowledgeBase, inputs: Iterable[str], engine: Engine | None = None)
     out, err = io.StringIO(), io.StringIO()
     run_plain(Consultation(kb, engine), inputs, out, err, Recorder(dry_run=True))
     return tuple(out.getvalue().splitlines())
+
+
+class RecordingEngine(Engine):
+    """An Engine that remembers every rule fired across all its evaluations."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__(kb)
+        self.fired: set[str] = set()
+
+    def evaluate(self, answers: Mapping[str, Value]) -> Evaluation:
+        evaluation = super().evaluate(answers)
+        self.fired.update(f.rule.id for f in evaluation.firings)
+        return evaluation
+
+
+def coverage(kb: KnowledgeBase, paths: Sequence[Path]) -> dict[str, list[str]]:
+    """For every rule, the transcripts whose replay fires it (in knowledge-base order)."""
+    fired_by: dict[str, list[str]] = {rule.id: [] for rule in kb.rules}
+    for path in paths:
+        engine = RecordingEngine(kb)
+        transcript = read_transcript(path)
+        play(kb, transcript.inputs, engine)
+        for rule_id in engine.fired:
+            fired_by[rule_id].append(path.name)
+    return {rule: sorted(names) for rule, names in fired_by.items()}
 
 
 def replay(kb: KnowledgeBase, transcript: Transcript, engine: Engine | None = None) -> Outcome:

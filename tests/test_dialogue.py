@@ -1,0 +1,217 @@
+"""The consultation state machine on the fixture knowledge base: what it asks, when it stops."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.blocks import (
+    Ask,
+    AskUnit,
+    Block,
+    Changed,
+    Conclusion,
+    Farewell,
+    Help,
+    How,
+    Note,
+    Problem,
+    Save,
+    Summary,
+    Understood,
+    WhyAsked,
+    WhyNot,
+)
+from chatbot.dialogue import COMMANDS, Consultation
+from chatbot.model import KnowledgeBase
+from chatbot.render import blocks_lines
+
+
+def drive(kb: KnowledgeBase, inputs: list[str]) -> tuple[Consultation, list[Block]]:
+    consultation = Consultation(kb)
+    blocks = consultation.start()
+    for text in inputs:
+        blocks += consultation.respond(text)
+    return consultation, blocks
+
+
+def asked(blocks: list[Block]) -> list[str]:
+    """Question ids asked for the first time (re-asks after a command or error excluded)."""
+    return [b.question.id for b in blocks if isinstance(b, Ask) and not b.again]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "questions", "classification", "subtype", "finished"),
+    [
+        # a decisive first answer settles it at once: impact outranks every other class
+        (["shattered"], ["casing"], "cracked", "impact", True),
+        (["3"], ["casing"], "cracked", "impact", True),
+        # a three-step chain: hot + humming -> stressed -> severe grade -> friction
+        (
+            ["dented", "yes", "120 zorg"],
+            ["casing", "humming", "temperature"],
+            "overheated",
+            "friction",
+            True,
+        ),
+        # temperature touches more classes than coating, so it comes first despite KB order;
+        # then intact, quiet, cool, chrome and low voltage: sound
+        (
+            ["intact", "no", "25", "chrome", "12"],
+            ["casing", "humming", "temperature", "coating", "voltage"],
+            "sound",
+            "",
+            True,
+        ),
+        # everything unknown: stops when nothing is left to ask, without a conclusion
+        (
+            ["unknown"] * 6,
+            ["casing", "humming", "coating", "temperature"],
+            "indeterminate",
+            "",
+            True,
+        ),
+        # input ends before the consultation does
+        (["intact", "no"], ["casing", "humming", "temperature"], "indeterminate", "", False),
+    ],
+)
+def test_consultation_asks_only_what_matters(
+    fixture_kb: KnowledgeBase,
+    inputs: list[str],
+    questions: list[str],
+    classification: str,
+    subtype: str,
+    finished: bool,
+) -> None:
+    consultation, blocks = drive(fixture_kb, inputs)
+    assert asked(blocks) == questions
+    assert consultation.assessment.classification == classification
+    assert consultation.assessment.subtype == subtype
+    assert consultation.is_finished is finished
+    assert any(isinstance(b, Conclusion) for b in blocks) is finished
+
+
+def test_never_asks_an_answered_question_again(fixture_kb: KnowledgeBase) -> None:
+    consultation, blocks = drive(fixture_kb, ["dented", "yes", "unknown", "unknown", "paint"])
+    first_asks = asked(blocks)
+    assert len(first_asks) == len(set(first_asks))
+
+
+def test_invalid_answer_is_reasked_and_nothing_is_lost(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented"])
+    blocks = consultation.respond("purple")
+    assert isinstance(blocks[0], Problem)
+    assert "humming" not in consultation.answers
+    assert isinstance(blocks[1], Ask) and blocks[1].question.id == "humming"
+    assert consultation.answers == {"casing": "dented"}
+
+
+def test_ambiguous_unit_is_asked_then_read(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented", "yes"])
+    blocks = consultation.respond("15")  # 15 zorg or 15 blip (= 150 zorg): both plausible
+    assert isinstance(blocks[0], AskUnit)
+    assert consultation.current is not None and consultation.current.id == "temperature"
+    blocks = consultation.respond("blip")
+    assert isinstance(blocks[0], Understood)
+    assert consultation.answers["temperature"] == 150.0
+
+
+@pytest.mark.parametrize("word", ["why", ":why", "WHY"])
+def test_why_explains_the_current_question(fixture_kb: KnowledgeBase, word: str) -> None:
+    consultation, _ = drive(fixture_kb, ["dented"])
+    blocks = consultation.respond(word)
+    why = blocks[0]
+    assert isinstance(why, WhyAsked) and why.question.id == "humming"
+    assert {"cracked", "overheated"} <= set(why.classes)
+    assert any(rule.id == "cracks.fatigue" for rule in why.rules)
+    assert consultation.answers == {"casing": "dented"}  # a command is never an answer
+
+
+def test_how_follows_the_trace(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented", "yes", "120"])
+    how = consultation.respond("how")[0]
+    assert isinstance(how, How)
+    rules = [f.rule.id for f in how.assessment.chain]
+    assert rules == [
+        "heat.hot",
+        "heat.stressed",
+        "heat.grade-severe",
+        "heat.stressed-widget",
+        "heat.friction",
+    ]
+
+
+def test_whynot_names_failed_and_unknown_conditions(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented", "yes", "120"])
+    block = consultation.respond("whynot sound")[0]
+    assert isinstance(block, WhyNot) and block.cls.id == "sound"
+    (check,) = block.rules
+    failed = [c.condition.subject for c in check.conditions if c.truth.value == "false"]
+    assert failed == ["casing", "humming", "hot"]
+    assert isinstance(consultation.respond("whynot nonsense")[0], Problem)
+
+
+def test_back_withdraws_the_last_answer(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented", "yes"])
+    blocks = consultation.respond("back")
+    assert isinstance(blocks[0], Note) and "humming" in blocks[0].message
+    assert consultation.answers == {"casing": "dented"}
+    consultation.respond("undo")
+    assert consultation.answers == {}
+    assert isinstance(consultation.respond("back")[0], Problem)  # past the start
+
+
+def test_change_reports_what_changed(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented", "yes", "120"])
+    assert consultation.assessment.classification == "overheated"
+    blocks = consultation.respond("change casing")
+    assert isinstance(blocks[0], Ask) and blocks[0].question.id == "casing"
+    blocks = consultation.respond("shattered")
+    changed = next(b for b in blocks if isinstance(b, Changed))
+    assert changed.before.classification == "overheated"
+    assert changed.after.classification == "cracked"
+    text = "\n".join(line.text for line in blocks_lines(fixture_kb, [changed]))
+    assert (
+        "changed from overheated widget" in text
+        and "because widget casing is now shattered" in text
+    )
+    assert isinstance(consultation.respond("change colour")[0], Problem)  # never answered
+
+
+def test_back_after_change_restores_the_old_answer(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented", "yes", "change casing", "shattered"])
+    consultation.respond("back")
+    assert consultation.answers == {"casing": "dented", "humming": "yes"}
+
+
+def test_summary_restart_help_quit(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented"])
+    assert isinstance(consultation.respond("summary")[0], Summary)
+    help_block = consultation.respond("help")[0]
+    assert isinstance(help_block, Help)
+    assert [c.name for c in help_block.commands] == [c.name for c in COMMANDS]
+    consultation.respond("restart")
+    assert consultation.answers == {}
+    assert consultation.current is not None and consultation.current.id == "casing"
+    blocks = consultation.respond("quit")
+    assert isinstance(blocks[0], Farewell) and consultation.quit
+
+
+def test_save_is_left_to_the_shell(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, [])
+    block = consultation.respond("save case.txt --force")[0]
+    assert block == Save("case.txt", True)
+    assert isinstance(consultation.respond("save")[0], Problem)
+
+
+def test_unknown_command_and_answers_after_the_end(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["shattered"])
+    assert isinstance(consultation.respond(":frobnicate")[0], Problem)
+    assert isinstance(consultation.respond("dented")[0], Note)
+    assert consultation.answers == {"casing": "shattered"}
+
+
+def test_same_inputs_same_words(fixture_kb: KnowledgeBase) -> None:
+    inputs = ["dented", "why", "yes", "15", "zorg", "how", "whynot rusted", "summary"]
+    first = blocks_lines(fixture_kb, drive(fixture_kb, inputs)[1])
+    second = blocks_lines(fixture_kb, drive(fixture_kb, inputs)[1])
+    assert first == second

@@ -1,0 +1,78 @@
+"""Plain mode through the installed `calcify` command with piped stdin."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE_KB
+
+
+def calcify() -> str:
+    found = shutil.which("calcify", path=str(Path(sys.executable).parent))
+    assert found, "the calcify console script is not installed in this environment"
+    return found
+
+
+def run(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [calcify(), "--rules", str(FIXTURE_KB), *args], input=stdin, capture_output=True, timeout=60
+    )
+
+
+def test_a_finished_consultation_exits_zero_with_clean_text() -> None:
+    result = run(b"dented\nyes\n120 zorg\n")
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert "> dented" in out and "== Conclusion ==" in out
+    assert "\x1b" not in out and result.stderr == b""
+    assert (
+        out.splitlines()[1]
+        == "calcify is decision support for learning and review, not a diagnosis."
+    )
+
+
+def test_input_running_out_mid_consultation_exits_one() -> None:
+    result = run(b"dented\n")
+    assert result.returncode == 1
+    assert b"input ended before the consultation finished" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_quit_exits_zero() -> None:
+    assert run(b"quit\n").returncode == 0
+
+
+def test_output_is_deterministic() -> None:
+    first = run(b"dented\nwhy\nyes\nsummary\n120\nhow\n")
+    second = run(b"dented\nwhy\nyes\nsummary\n120\nhow\n")
+    assert first.stdout == second.stdout and first.returncode == second.returncode == 0
+
+
+def test_non_utf8_input_is_reported_not_a_crash() -> None:
+    result = run(b"\xff\xfe junk\nshattered\n")
+    assert result.returncode == 0
+    assert b"not UTF-8" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_escape_sequences_in_input_are_neutralised() -> None:
+    result = run(b"\x1b[31mred\nshattered\n")
+    assert b"\x1b" not in result.stdout
+    assert b"\\x1b[31mred" in result.stdout
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_record_refuses_to_overwrite(tmp_path: Path, existing: bool) -> None:
+    target = tmp_path / "case.txt"
+    if existing:
+        target.write_text("keep me\n")
+    result = run(b"shattered\n", "--record", str(target))
+    if existing:
+        assert result.returncode == 2 and target.read_text() == "keep me\n"
+    else:
+        assert result.returncode == 0
+        body = [line for line in target.read_text().splitlines() if not line.startswith("#")]
+        assert body == result.stdout.decode().splitlines()

@@ -1,0 +1,132 @@
+"""The prompt_toolkit REPL driven through a pipe: values are asserted, never escape codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input.base import PipeInput
+from prompt_toolkit.output import DummyOutput
+
+from chatbot.dialogue import Consultation
+from chatbot.model import KnowledgeBase
+from chatbot.plain import Recorder
+from chatbot.repl import (
+    ConsultationCompleter,
+    open_history,
+    run_repl,
+    state_dir,
+    toolbar,
+    wants_color,
+)
+
+
+@pytest.fixture
+def pipe() -> Iterator[PipeInput]:
+    with create_pipe_input() as pipe_input:
+        yield pipe_input
+
+
+def run(
+    kb: KnowledgeBase, pipe: PipeInput, keys: str, **kwargs: object
+) -> tuple[int, Consultation]:
+    consultation = Consultation(kb)
+    pipe.send_text(keys)
+    code = run_repl(
+        consultation,
+        color=False,
+        session_args={"input": pipe, "output": DummyOutput()},
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return code, consultation
+
+
+def test_answers_reach_a_conclusion_and_ctrl_d_exits_zero(
+    fixture_kb: KnowledgeBase, pipe: PipeInput
+) -> None:
+    code, consultation = run(fixture_kb, pipe, "dented\nyes\n120 zorg\n\x04")
+    assert code == 0
+    assert consultation.is_finished
+    assert consultation.assessment.subtype == "friction"
+
+
+def test_ctrl_c_cancels_the_line_and_asks_again(fixture_kb: KnowledgeBase, pipe: PipeInput) -> None:
+    code, consultation = run(fixture_kb, pipe, "shatt\x03dented\n\x04")
+    assert code == 0
+    assert consultation.answers == {"casing": "dented"}  # the cancelled text was not taken
+
+
+def test_quit_command_ends_with_zero(fixture_kb: KnowledgeBase, pipe: PipeInput) -> None:
+    code, consultation = run(fixture_kb, pipe, "quit\n")
+    assert code == 0 and consultation.quit
+
+
+def test_colour_is_a_style_not_a_different_text(fixture_kb: KnowledgeBase, pipe: PipeInput) -> None:
+    consultation = Consultation(fixture_kb)
+    pipe.send_text("shattered\n\x04")
+    assert (
+        run_repl(consultation, color=True, session_args={"input": pipe, "output": DummyOutput()})
+        == 0
+    )
+
+
+def test_history_persists_in_the_state_directory(
+    fixture_kb: KnowledgeBase, pipe: PipeInput, isolated_home: Path
+) -> None:
+    run(fixture_kb, pipe, "dented\n\x04", history=open_history())
+    path = state_dir() / "history"
+    assert path.is_relative_to(isolated_home)
+    assert "dented" in path.read_text()
+
+
+def test_recorded_session_matches_plain_mode_text(
+    fixture_kb: KnowledgeBase, pipe: PipeInput
+) -> None:
+    recorder = Recorder()
+    run(fixture_kb, pipe, "dented\nwhy\x03yes\n\x04", recorder=recorder)
+    assert "> dented" in recorder.lines and "> yes" in recorder.lines
+    assert not any("Cancelled" in line for line in recorder.lines)  # Ctrl-C is not replayable
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("sha", ["shattered"]),
+        ("he", ["help"]),
+        (":su", ["summary"]),
+        ("change ca", ["casing"]),
+        ("whynot ru", ["rusted"]),
+    ],
+)
+def test_completion(fixture_kb: KnowledgeBase, typed: str, expected: list[str]) -> None:
+    consultation = Consultation(fixture_kb)
+    consultation.respond("dented")
+    consultation.respond("back")
+    consultation.respond("dented")
+    if typed == "sha":
+        consultation.respond("back")
+    completer = ConsultationCompleter(consultation)
+    words = [c.text for c in completer.get_completions(Document(typed), CompleteEvent())]
+    assert words == expected
+
+
+def test_toolbar_shows_progress_and_leading_hypothesis(fixture_kb: KnowledgeBase) -> None:
+    consultation = Consultation(fixture_kb)
+    assert "question 1 of about" in toolbar(consultation)
+    consultation.respond("shattered")
+    text = toolbar(consultation)
+    assert "concluded" in text and "cracked widget: impact damage" in text
+
+
+@pytest.mark.parametrize(
+    ("env", "flag", "expected"), [("", False, True), ("1", False, False), ("", True, False)]
+)
+def test_colour_honours_no_color(
+    monkeypatch: pytest.MonkeyPatch, env: str, flag: bool, expected: bool
+) -> None:
+    monkeypatch.setenv("NO_COLOR", env)
+    assert wants_color(flag) is expected

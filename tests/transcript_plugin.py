@@ -1,0 +1,76 @@
+"""pytest plugin: every transcripts/*.txt is a test item; a failure is a diff headed file:line.
+
+`pytest --update-transcripts` rewrites the transcripts that differ, on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chatbot.engine import Engine
+from chatbot.knowledge import load_knowledge_base
+from chatbot.transcript import (
+    Outcome,
+    TranscriptError,
+    read_transcript,
+    replay,
+    updated_text,
+    write_atomic,
+)
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-transcripts",
+        action="store_true",
+        help="rewrite transcripts whose replay differs (review the git diff afterwards)",
+    )
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix == ".txt" and file_path.parent.name == "transcripts":
+        return TranscriptFile.from_parent(parent, path=file_path)
+    return None
+
+
+@cache
+def _engine() -> Engine:
+    return Engine(load_knowledge_base(RULES))
+
+
+class TranscriptMismatch(Exception):
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.diff())
+        self.outcome = outcome
+
+
+class TranscriptFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        yield TranscriptItem.from_parent(self, name=self.path.name)
+
+
+class TranscriptItem(pytest.Item):
+    def runtest(self) -> None:
+        engine = _engine()
+        outcome = replay(engine.kb, read_transcript(self.path), engine)
+        if outcome.passed:
+            return
+        if self.config.getoption("update_transcripts"):
+            write_atomic(self.path, updated_text(outcome))
+            return
+        raise TranscriptMismatch(outcome)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, TranscriptMismatch | TranscriptError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"transcript {self.name}"
