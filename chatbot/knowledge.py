@@ -246,7 +246,8 @@ class _Loader:
 
     def _read_rule(self, r: TableReader, order: int) -> Rule:
         r.check_keys(
-            ("id", "when", "because", "source"), ("derive", "conclude", "caveat", "priority")
+            ("id", "when", "because", "source"),
+            ("derive", "conclude", "caveat", "priority", "applies_to"),
         )
         rule_id = r.text("id")
         if rule_id and not _is_rule_id(rule_id):
@@ -262,7 +263,18 @@ class _Loader:
             file=r.file,
             order=order,
             priority=r.integer("priority"),
+            applies_to=self._applies_to(r, outcome.kind),
         )
+
+    def _applies_to(self, r: TableReader, kind: str) -> tuple[str, ...]:
+        classes = r.texts("applies_to")
+        if classes and kind != "caveat":
+            r.problem("applies_to", "only caveat rules take applies_to")
+        for class_id in classes:
+            if class_id not in self.classes:
+                hint = did_you_mean(class_id, self.classes)
+                r.problem("applies_to", f"unknown class {class_id!r}", hint)
+        return classes
 
 
 _REGISTRY = {

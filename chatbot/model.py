@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 UNKNOWN = "unknown"
@@ -154,6 +155,8 @@ class Rule:
     file: str
     order: int
     priority: int = 0
+    applies_to: tuple[str, ...] = ()
+    """For a caveat: the classes it qualifies (empty: whatever the classification)."""
 
     @property
     def topic(self) -> str:
@@ -176,11 +179,43 @@ class KnowledgeBase:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def rules_deriving(self, finding_id: str) -> tuple[Rule, ...]:
-        return tuple(
-            r for r in self.rules if r.outcome.kind == "derive" and r.outcome.finding == finding_id
-        )
+        return self._derivers.get(finding_id, ())
 
     def rules_concluding(self, class_id: str) -> tuple[Rule, ...]:
-        return tuple(
-            r for r in self.rules if r.outcome.kind == "conclude" and r.outcome.class_id == class_id
-        )
+        return self._concluders.get(class_id, ())
+
+    @cached_property
+    def _derivers(self) -> dict[str, tuple[Rule, ...]]:
+        found: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            if rule.outcome.kind == "derive":
+                found.setdefault(rule.outcome.finding, []).append(rule)
+        return {key: tuple(rules) for key, rules in found.items()}
+
+    @cached_property
+    def _concluders(self) -> dict[str, tuple[Rule, ...]]:
+        found: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            if rule.outcome.kind == "conclude":
+                found.setdefault(rule.outcome.class_id, []).append(rule)
+        return {key: tuple(rules) for key, rules in found.items()}
+
+    @cached_property
+    def dependents(self) -> dict[str, frozenset[str]]:
+        """For each question, the ids of the rules whose truth can depend on its answer."""
+        users: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for condition in rule.conditions:
+                users.setdefault(f"{condition.subject_kind}:{condition.subject}", []).append(rule)
+        result: dict[str, frozenset[str]] = {}
+        for question_id in self.questions:
+            seen: set[str] = set()
+            stack = list(users.get(f"question:{question_id}", []))
+            while stack:
+                rule = stack.pop()
+                if rule.id not in seen:
+                    seen.add(rule.id)
+                    if rule.outcome.kind == "derive":
+                        stack.extend(users.get(f"finding:{rule.outcome.finding}", []))
+            result[question_id] = frozenset(seen)
+        return result
