@@ -38,13 +38,21 @@ class UsageError(CalcifyError):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --rules may come before or after the command; SUPPRESS keeps a subcommand's parser
+    # from overwriting a value given before it.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--rules", metavar="DIR", type=Path, help="knowledge-base directory")
+    common.add_argument(
+        "--rules",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="knowledge-base directory",
+    )
     parser = argparse.ArgumentParser(
         prog="calcify",
         description="Classify pathologic calcification by guided consultation. " + DISCLAIMER,
-        parents=[common],
     )
+    parser.add_argument("--rules", metavar="DIR", type=Path, help="knowledge-base directory")
     parser.add_argument("--version", action="version", version=f"calcify {__version__}")
     parser.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
     parser.add_argument(

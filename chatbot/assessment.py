@@ -72,16 +72,23 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
         None,
     )
     supporting = [f for f in (winner, subtype_firing) if f is not None]
-    provisional = winner is not None and askable.rule(winner.rule) is not Truth.TRUE
+    relevant = [
+        r
+        for r in kb.rules
+        if r.outcome.kind == "conclude" and _matters(r, askable, winner, subtype_firing)
+    ]
+    provisional = winner is not None and any(
+        r is winner.rule or r.outcome.class_id != classification for r in relevant
+    )
     return Assessment(
         evaluation=evaluation,
         classification=classification,
         subtype=subtype_firing.rule.outcome.subtype if subtype_firing else "",
         provisional=provisional,
         chain=chain_of(evaluation, supporting),
-        caveats=_unique_caveats(evaluation),
+        caveats=_unique_caveats(evaluation, classification),
         differential=_differential(kb, evaluation, possible, classification),
-        pending=_pending(kb, askable, winner, subtype_firing),
+        pending=_pending(kb, askable, relevant),
     )
 
 
@@ -106,10 +113,14 @@ def chain_of(evaluation: Evaluation, targets: list[Firing]) -> tuple[Firing, ...
     return tuple(f for f in evaluation.firings if id(f) in wanted)
 
 
-def _unique_caveats(evaluation: Evaluation) -> tuple[Firing, ...]:
+def _unique_caveats(evaluation: Evaluation, classification: str) -> tuple[Firing, ...]:
+    """Each fired caveat once, if it qualifies this classification."""
     seen: set[str] = set()
     caveats = []
     for firing in evaluation.of_kind("caveat"):
+        scope = firing.rule.applies_to
+        if scope and classification not in scope:
+            continue
         if firing.rule.id not in seen:
             seen.add(firing.rule.id)
             caveats.append(firing)
@@ -140,22 +151,55 @@ def _differential(
     return tuple(rows)
 
 
-def _pending(
-    kb: KnowledgeBase, possible: Possibility, winner: Firing | None, subtype: Firing | None
-) -> tuple[str, ...]:
-    """Unanswered questions that could still change the classification or its subtype."""
-    relevant = [
-        r
-        for r in kb.rules
-        if r.outcome.kind == "conclude" and _matters(r, possible, winner, subtype)
-    ]
+def _pending(kb: KnowledgeBase, possible: Possibility, relevant: list[Rule]) -> tuple[str, ...]:
+    """Unanswered questions that could still change the classification or its subtype,
+    the one that best separates the still-possible classes first."""
     touched: dict[str, set[str]] = {}
     for rule in relevant:
         for question_id in possible.deciders(rule):
             if possible.is_askable(question_id):
                 touched.setdefault(question_id, set()).add(rule.outcome.class_id)
+    remaining = {q: _expected_remaining(kb, possible, q) for q in touched}
     order = {qid: q.order for qid, q in kb.questions.items()}
-    return tuple(sorted(touched, key=lambda q: (-len(touched[q]), order[q])))
+    return tuple(sorted(touched, key=lambda q: (remaining[q], -len(touched[q]), order[q])))
+
+
+def _expected_remaining(kb: KnowledgeBase, possible: Possibility, question_id: str) -> float:
+    """How many classes would stay possible, averaged over the answers the question allows."""
+    values = _hypotheses(kb, question_id)
+    counts = [_possible_classes(kb, possible.hypothetical(question_id, v)) for v in values]
+    return round(sum(counts) / len(counts), 6)
+
+
+def _possible_classes(kb: KnowledgeBase, possible: Possibility) -> int:
+    return sum(
+        1
+        for class_id in kb.classes
+        if class_id != INDETERMINATE
+        and any(possible.rule(r) is not Truth.FALSE for r in kb.rules_concluding(class_id))
+    )
+
+
+def _hypotheses(kb: KnowledgeBase, question_id: str) -> tuple[Value, ...]:
+    """Representative answers: every choice, or a number on each side of each threshold."""
+    question = kb.questions[question_id]
+    if question.kind != "number":
+        return question.allowed_values()
+    limits = sorted(
+        {
+            float(c.value)  # type: ignore[arg-type]
+            for r in kb.rules
+            for c in r.conditions
+            if c.subject == question_id and c.op in ("gt", "ge", "lt", "le")
+        }
+    )
+    if not limits:
+        low, high = question.reference or (1.0, 1.0)
+        return ((low + high) / 2,)
+    points = {limits[0] - 1.0, limits[-1] + 1.0}
+    points |= {(a + b) / 2 for a, b in zip(limits, limits[1:], strict=False)}
+    points |= set(limits)
+    return tuple(sorted(points))
 
 
 def _matters(
@@ -173,7 +217,10 @@ def _matters(
         return False
     if rule.outcome.class_id != winner.rule.outcome.class_id:
         return not firm or _rank(rule) < _rank(winner.rule)
-    return subtype is None and bool(rule.outcome.subtype)
+    # same class: a subtype rule matters while it could still give a better-ranked cause
+    if not rule.outcome.subtype:
+        return False
+    return subtype is None or _rank(rule) < _rank(subtype.rule)
 
 
 def _ordered(kb: KnowledgeBase, question_ids: set[str]) -> tuple[str, ...]:

@@ -64,10 +64,17 @@ class Engine:
         engine = self._engine
         engine.reset()
         engine.calcify_trace = []
+        answers = {q: _canonical(v) for q, v in answers.items()}
         for question_id in sorted(answers, key=lambda q: self._order.get(q, 0)):
             engine.declare(ex.Answer(question=question_id, value=answers[question_id]))
         engine.run()
-        return Evaluation(dict(answers), tuple(engine.calcify_trace))
+        return Evaluation(answers, tuple(engine.calcify_trace))
+
+
+def _canonical(value: Value) -> Value:
+    """Whole numbers count as numbers: rules compare floats."""
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    return float(value) if is_int else value
 
 
 def _build_engine_class(kb: KnowledgeBase) -> type:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 
 from .engine import Evaluation, predicate
-from .model import UNKNOWN, Condition, KnowledgeBase, Rule
+from .model import UNKNOWN, Condition, KnowledgeBase, Rule, Value
 
 
 class Truth(Enum):
@@ -43,10 +43,24 @@ class Possibility:
         self.kb = kb
         self.unknown_blocks = unknown_blocks
         self.answers = evaluation.answers
+        self.evaluation = evaluation
         self._declared = {f.rule.id: f.declared for f in evaluation.firings}
-        self._derivers = {fid: kb.rules_deriving(fid) for fid in kb.findings}
         self._rules: dict[str, Truth] = {}
         self._deciders: dict[str, frozenset[str]] = {}
+
+    def hypothetical(self, question_id: str, value: Value) -> Possibility:
+        """The same analysis with one more answer; rules that cannot depend on it keep their truth.
+
+        Derived numbers are those of the real evaluation, which never used this (unanswered)
+        question, so a rule whose number is not known yet reads as OPEN: the analysis stays sound.
+        """
+        answers = {**self.answers, question_id: value}
+        other = Possibility(
+            self.kb, Evaluation(answers, self.evaluation.firings), self.unknown_blocks
+        )
+        dependent = self.kb.dependents[question_id]
+        other._rules = {rid: t for rid, t in self._rules.items() if rid not in dependent}
+        return other
 
     def rule(self, rule: Rule) -> Truth:
         """TRUE: fires whatever else is answered; FALSE: can no longer fire; OPEN: undecided."""
@@ -64,9 +78,10 @@ class Possibility:
                 return Truth.OPEN
             return Truth.TRUE if predicate(condition)(value) else Truth.FALSE
         if condition.op == "absent":
-            derived = any_of([self.rule(r) for r in self._derivers[condition.subject]])
+            derived = any_of([self.rule(r) for r in self.kb.rules_deriving(condition.subject)])
             return {Truth.TRUE: Truth.FALSE, Truth.FALSE: Truth.TRUE}.get(derived, Truth.OPEN)
-        return any_of([self._derives(r, condition) for r in self._derivers[condition.subject]])
+        derivers = self.kb.rules_deriving(condition.subject)
+        return any_of([self._derives(r, condition) for r in derivers])
 
     def _derives(self, deriver: Rule, condition: Condition) -> Truth:
         """Whether this deriving rule yields a value that passes the condition."""
@@ -99,7 +114,7 @@ class Possibility:
         if condition.subject_kind == "question":
             return {condition.subject}
         found: set[str] = set()
-        for deriver in self._derivers[condition.subject]:
+        for deriver in self.kb.rules_deriving(condition.subject):
             if self.rule(deriver) is Truth.OPEN:
                 found |= self.deciders(deriver)
         return found

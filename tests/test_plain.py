@@ -24,7 +24,7 @@ def run(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 
 def test_a_finished_consultation_exits_zero_with_clean_text() -> None:
-    result = run(b"dented\nyes\n120 zorg\n")
+    result = run(b"dented\n120 zorg\nyes\n1\n")
     out = result.stdout.decode()
     assert result.returncode == 0, result.stderr
     assert "> dented" in out and "== Conclusion ==" in out
@@ -47,8 +47,8 @@ def test_quit_exits_zero() -> None:
 
 
 def test_output_is_deterministic() -> None:
-    first = run(b"dented\nwhy\nyes\nsummary\n120\nhow\n")
-    second = run(b"dented\nwhy\nyes\nsummary\n120\nhow\n")
+    first = run(b"dented\nwhy\n120\nsummary\nyes\nhow\n1\n")
+    second = run(b"dented\nwhy\n120\nsummary\nyes\nhow\n1\n")
     assert first.stdout == second.stdout and first.returncode == second.returncode == 0
 
 

@@ -48,7 +48,7 @@ def run(
 def test_answers_reach_a_conclusion_and_ctrl_d_exits_zero(
     fixture_kb: KnowledgeBase, pipe: PipeInput
 ) -> None:
-    code, consultation = run(fixture_kb, pipe, "dented\nyes\n120 zorg\n\x04")
+    code, consultation = run(fixture_kb, pipe, "dented\n120 zorg\nyes\n1\n\x04")
     assert code == 0
     assert consultation.is_finished
     assert consultation.assessment.subtype == "friction"
@@ -87,8 +87,8 @@ def test_recorded_session_matches_plain_mode_text(
     fixture_kb: KnowledgeBase, pipe: PipeInput
 ) -> None:
     recorder = Recorder()
-    run(fixture_kb, pipe, "dented\nwhy\x03yes\n\x04", recorder=recorder)
-    assert "> dented" in recorder.lines and "> yes" in recorder.lines
+    run(fixture_kb, pipe, "dented\nwhy\x03120\n\x04", recorder=recorder)
+    assert "> dented" in recorder.lines and "> 120" in recorder.lines
     assert not any("Cancelled" in line for line in recorder.lines)  # Ctrl-C is not replayable
 
 
