@@ -198,10 +198,11 @@ class Consultation:
         question = self._question_named(argument)
         if question is None:
             answered = ", ".join(self.answers) or "none yet"
-            return [
-                Problem(f"change needs an answered question: one of {answered}"),
-                *self._reask(),
-            ]
+            message = (
+                f"change needs a question id; answered so far: {answered} "
+                "(see calcify questions for the others)"
+            )
+            return [Problem(message), *self._reask()]
         self._unit_for = None
         self._changing = (question, self.assessment)
         return [Ask(question, self._number(question))]
@@ -246,13 +247,20 @@ class Consultation:
         return matches[0] if len(matches) == 1 else None
 
     def _question_named(self, text: str) -> Question | None:
+        """A question by id, name or unambiguous prefix; answered questions are preferred."""
         words = normalise(text)
-        for question_id in self.answers:
+        if not words:
+            return None
+        ordered = [*self.answers, *(q for q in self.kb.questions if q not in self.answers)]
+        for question_id in ordered:
             question = self.kb.questions[question_id]
             if words in (normalise(question_id), normalise(question.name)):
                 return question
-        matches = [q for q in self.answers if normalise(q).startswith(words) and words]
-        return self.kb.questions[matches[0]] if len(matches) == 1 else None
+        for pool in (list(self.answers), ordered):
+            matches = [q for q in pool if normalise(q).startswith(words)]
+            if len(matches) == 1:
+                return self.kb.questions[matches[0]]
+        return None
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -282,7 +290,7 @@ COMMANDS: tuple[Command, ...] = (
         "change",
         (),
         "change QUESTION",
-        "answer an earlier question again and see what changes",
+        "answer an earlier question again, or any question now, and see what changes",
         Consultation.change,
     ),
     Command(

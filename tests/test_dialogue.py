@@ -175,7 +175,15 @@ def test_change_reports_what_changed(fixture_kb: KnowledgeBase) -> None:
         "changed from overheated widget" in text
         and "because widget casing is now shattered" in text
     )
-    assert isinstance(consultation.respond("change colour")[0], Problem)  # never answered
+    assert isinstance(consultation.respond("change colour")[0], Problem)  # no such question
+
+
+def test_change_can_volunteer_an_unasked_answer(fixture_kb: KnowledgeBase) -> None:
+    consultation, _ = drive(fixture_kb, ["dented"])
+    blocks = consultation.respond("change coating")
+    assert isinstance(blocks[0], Ask) and blocks[0].question.id == "coating"
+    consultation.respond("bare")
+    assert consultation.answers["coating"] == "bare"
 
 
 def test_back_after_change_restores_the_old_answer(fixture_kb: KnowledgeBase) -> None:
