@@ -5,6 +5,7 @@ Pure: no I/O. Errors are AnswerError subclasses whose message says what is accep
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -93,7 +94,11 @@ def _strip_polite(text: str) -> str:
 
 
 def is_unknown(text: str) -> bool:
-    return _strip_polite(normalise(text)) in {normalise(u) for u in UNKNOWNS} or text.strip() == "?"
+    """'unknown' and its variants, including near misses such as 'unkown'."""
+    words = _strip_polite(normalise(text))
+    if words in _names(*UNKNOWNS) or text.strip() == "?":
+        return True
+    return difflib.SequenceMatcher(None, words, "unknown").ratio() >= 0.8
 
 
 def parse_answer(question: Question, text: str) -> ParsedAnswer:
@@ -106,6 +111,8 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
         return _parse_yes_no(question, text)
     if question.kind == "choice":
         return _parse_choice(question, text)
+    if _strip_polite(normalise(text)) in _names(*NO):
+        return ParsedAnswer(question.id, UNKNOWN, label="not measured")
     return parse_number(question, text)
 
 

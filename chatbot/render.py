@@ -19,7 +19,6 @@ from .blocks import (
     How,
     Note,
     Problem,
-    RuleCheck,
     Summary,
     Understood,
     Welcome,
@@ -151,18 +150,25 @@ def caveat_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
 
 
 def differential_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
+    """Every class with its state; an undecided 'indeterminate' is left out once a class stands."""
     lines = ["Differential:"]
     for row in a.differential:
-        lines.append(
-            f"  {STATE_WORDS[row.state]:<15} {kb.classes[row.class_id].label}{_deciding(kb, row)}"
-        )
+        hidden = row.class_id == INDETERMINATE and a.classification != INDETERMINATE
+        if hidden and row.state == "possible":
+            continue
+        label = kb.classes[row.class_id].label
+        lines.append(f"  {STATE_WORDS[row.state]:<15} {label}{_deciding(kb, a, row)}")
     return lines
 
 
-def _deciding(kb: KnowledgeBase, row: ClassAssessment) -> str:
+def _deciding(kb: KnowledgeBase, a: Assessment, row: ClassAssessment) -> str:
     if row.state != "possible" or not row.deciding:
         return ""
-    return " - would be decided by: " + ", ".join(kb.questions[q].name for q in row.deciding)
+    names = [
+        kb.questions[q].name + (" (answered unknown)" if a.answers.get(q) == UNKNOWN else "")
+        for q in row.deciding
+    ]
+    return " - would be decided by: " + ", ".join(names)
 
 
 def pending_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
@@ -341,7 +347,7 @@ def _understood(kb: KnowledgeBase, block: Understood) -> list[Line]:
 def understood_text(question: Question, answer: ParsedAnswer) -> str:
     """How an answer was read, e.g. '12.1 mg/dL is above the reference range ...: raised'."""
     if answer.is_unknown:
-        return f"{question.name}: unknown (it will not be asked again)"
+        return f"{question.name}: {answer.label or 'unknown'} (it will not be asked again)"
     if not isinstance(answer.value, float):
         return f"{question.name}: {answer.label}"
     given = f"{number(answer.given or 0.0)} {answer.unit}"
@@ -388,12 +394,23 @@ def _why(kb: KnowledgeBase, block: WhyAsked) -> list[Line]:
     if block.classes:
         names = ", ".join(kb.classes[c].label for c in block.classes)
         lines.append(Line(f"It helps decide between: {names}."))
-    if block.rules:
+    deciding = [rule for rule in block.rules if rule.outcome.kind != "caveat"]
+    if deciding:
         lines.append(Line("Rules waiting on the answer:"))
-        for rule in block.rules:
+        for rule in deciding[:WHY_RULES]:
             lines.append(Line(f"  - {rule.id}: {rule.because}"))
             lines.append(Line(f"    [{citation_text(kb, rule.citation)}]", "dim"))
+        if len(deciding) > WHY_RULES:
+            more = len(deciding) - WHY_RULES
+            lines.append(
+                Line(
+                    f"  ... and {more} more: {', '.join(r.id for r in deciding[WHY_RULES:])}", "dim"
+                )
+            )
     return lines
+
+
+WHY_RULES = 6
 
 
 def _how(kb: KnowledgeBase, block: How) -> list[Line]:
@@ -418,18 +435,30 @@ def _why_not(kb: KnowledgeBase, block: WhyNot) -> list[Line]:
         return [Line(f"{label} is the current classification; type how to see why.")]
     state = STATE_WORDS.get(block.state, block.state)
     lines = [Line(f"Why not {label}? It is {state}.", "title")]
+    failed: dict[tuple[str, ...], list[str]] = {}
     for check in block.rules:
-        lines.append(Line(f"  {check.rule.id} ({_rule_state(check)}): {check.rule.because}"))
-        for item in check.conditions:
-            if item.truth is not Truth.TRUE:
-                lines.append(Line(f"    {_condition_state(kb, item)}", "dim"))
+        reasons = tuple(
+            condition_text(kb, c.condition) for c in check.conditions if c.truth is Truth.FALSE
+        )
+        if check.fired:
+            lines.append(Line(f"  {check.rule.id} fired, but {block.current} outranks it."))
+        elif reasons:
+            failed.setdefault(reasons, []).append(check.rule.id)
+        else:
+            lines.append(Line(f"  {check.rule.id} is undecided: {check.rule.because}"))
+            lines += [
+                Line(f"    {_condition_state(kb, c)}", "dim")
+                for c in check.conditions
+                if c.truth is Truth.OPEN
+            ]
+    for reasons, rules in failed.items():
+        lines.append(Line(f"  Failed: {'; '.join(reasons)}"))
+        lines.append(Line(f"    (so {_count(rules)} cannot fire: {', '.join(rules)})", "dim"))
     return lines
 
 
-def _rule_state(check: RuleCheck) -> str:
-    if check.fired:
-        return "fired, but outranked"
-    return {Truth.FALSE: "cannot fire", Truth.OPEN: "undecided", Truth.TRUE: "holds"}[check.truth]
+def _count(rules: list[str]) -> str:
+    return "this rule" if len(rules) == 1 else f"these {len(rules)} rules"
 
 
 def _condition_state(kb: KnowledgeBase, item: ConditionCheck) -> str:
@@ -437,7 +466,7 @@ def _condition_state(kb: KnowledgeBase, item: ConditionCheck) -> str:
     if item.truth is Truth.FALSE:
         return f"failed: {text}"
     names = ", ".join(kb.questions[q].name for q in item.deciding)
-    return f"unknown: {text}" + (f" (depends on: {names})" if names else "")
+    return f"not yet known: {text}" + (f" (depends on: {names})" if names else "")
 
 
 def condition_text(kb: KnowledgeBase, condition: Condition) -> str:
@@ -476,9 +505,9 @@ def _changed(kb: KnowledgeBase, block: Changed) -> list[Line]:
     reason = ""
     if block.question is not None and block.question.id in after.answers:
         value = after.answers[block.question.id]
-        reason = (
-            f" because {block.question.name} is now {answer_text(kb, block.question.id, value)}"
-        )
+        state = reading(block.question, value) if isinstance(value, float) else ""
+        now = answer_text(kb, block.question.id, value) + (f", {state}" if state else "")
+        reason = f" because {block.question.name} is now {now}"
     old = class_text(kb, before.classification, before.subtype)
     new = class_text(kb, after.classification, after.subtype)
     if before.classification != after.classification:
