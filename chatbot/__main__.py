@@ -11,6 +11,7 @@ from pathlib import Path
 from . import __version__
 from .answers import parse_answer
 from .assessment import assess
+from .browse import GRAPH_FORMATS, explain_rule_lines, graph_lines, rule_list_lines, search_rules
 from .dialogue import Consultation
 from .engine import Engine
 from .errors import AnswerError, CalcifyError, KnowledgeBaseError
@@ -73,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("--update", action="store_true", help="rewrite transcripts that differ")
     replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    rules = commands.add_parser("rules", parents=[common], help="list or search the rules")
+    rules.add_argument("text", nargs="*", help="words to search for")
+    explain = commands.add_parser(
+        "explain-rule", parents=[common], help="a rule, what it needs and what uses it"
+    )
+    explain.add_argument("rule_id", metavar="ID")
+    explain.add_argument(
+        "--transcripts", type=Path, default=DEFAULT_TRANSCRIPTS, help="transcripts to search"
+    )
+    graph = commands.add_parser("graph", parents=[common], help="the rule network")
+    graph.add_argument("--format", choices=GRAPH_FORMATS, default="mermaid")
     cover = commands.add_parser(
         "coverage", parents=[common], help="which transcripts fire each rule"
     )
@@ -107,6 +119,14 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: Kno
         return replay_command(kb, args.paths, args.update)
     if args.command == "coverage":
         return coverage_command(kb, args.paths)
+    if args.command == "rules":
+        print("\n".join(rule_list_lines(kb, search_rules(kb, " ".join(args.text)))))
+        return EXIT_OK
+    if args.command == "explain-rule":
+        return explain_rule_command(kb, args.rule_id, args.transcripts)
+    if args.command == "graph":
+        print("\n".join(graph_lines(kb, args.format)))
+        return EXIT_OK
     return chat_command(kb, no_color=args.no_color, record=args.record, force=args.force)
 
 
@@ -127,6 +147,16 @@ def chat_command(kb: KnowledgeBase, *, no_color: bool, record: Path | None, forc
         )
     lines = stdin_lines(sys.stdin.buffer, sys.stderr)
     return run_plain(consultation, lines, sys.stdout, sys.stderr, recorder)
+
+
+def explain_rule_command(kb: KnowledgeBase, rule_id: str, transcripts: Path) -> int:
+    rule = kb.rule(rule_id)
+    if rule is None:
+        hint = did_you_mean(rule_id, [r.id for r in kb.rules])
+        raise UsageError(f"no rule {rule_id!r}" + (f" ({hint})" if hint else ""))
+    fired_by = coverage(kb, transcript_paths([transcripts])) if transcripts.is_dir() else None
+    print("\n".join(explain_rule_lines(kb, rule, fired_by)))
+    return EXIT_OK
 
 
 def coverage_command(kb: KnowledgeBase, paths: Sequence[Path]) -> int:

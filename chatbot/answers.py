@@ -98,7 +98,9 @@ def is_unknown(text: str) -> bool:
     words = _strip_polite(normalise(text))
     if words in _names(*UNKNOWNS) or text.strip() == "?":
         return True
-    return difflib.SequenceMatcher(None, words, "unknown").ratio() >= 0.8
+    # a typo of 'unknown' ('unkown', 'unknwon'), but not a different word such as 'known'
+    near = difflib.SequenceMatcher(None, words, "unknown").ratio() >= 0.85
+    return near and len(words) >= 6 and words[0] == "u"
 
 
 def parse_answer(question: Question, text: str) -> ParsedAnswer:

@@ -100,7 +100,7 @@ def _read_value(
             hint = did_you_mean(value, allowed) or f"accepted: {', '.join(allowed)}"
             c.problem(op, f"{value!r} is not a value of {subject.id!r}", hint)
     if op in ("in", "not_in"):
-        if not values:
+        if not values and isinstance(c.table.get(op), list):
             c.problem(op, "list at least one value")
         return values
     return values[0]
