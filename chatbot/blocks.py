@@ -124,6 +124,11 @@ class Save:
 
 
 @dataclass(frozen=True)
+class Reload:
+    """A request to the shell to reload the knowledge base from disk."""
+
+
+@dataclass(frozen=True)
 class Farewell:
     finished: bool
 
@@ -143,5 +148,6 @@ Block = (
     | Summary
     | Help
     | Save
+    | Reload
     | Farewell
 )

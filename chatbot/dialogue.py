@@ -23,6 +23,7 @@ from .blocks import (
     How,
     Note,
     Problem,
+    Reload,
     Save,
     Summary,
     Understood,
@@ -31,7 +32,7 @@ from .blocks import (
 from .engine import Engine
 from .errors import AnswerError
 from .explain import why_asked, why_not
-from .model import KnowledgeBase, Question, Value
+from .model import UNKNOWN, KnowledgeBase, Question, Value
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,24 @@ class Consultation:
             ]
         return [Save(paths[0], force), *self._reask()]
 
+    def reload(self, argument: str) -> list[Block]:
+        return [Reload()]
+
+    def replace_knowledge(self, kb: KnowledgeBase) -> list[Block]:
+        """Use a reloaded knowledge base: replay the answers and show what changed."""
+        before = self.assessment
+        kept = {q: v for q, v in self.answers.items() if _still_valid(kb, q, v)}
+        dropped = [q for q in self.answers if q not in kept]
+        self.kb, self.engine = kb, Engine(kb)
+        self.answers = kept
+        self.parsed = {q: p for q, p in self.parsed.items() if q in kept}
+        self._undo, self._unit_for, self._changing = [], None, None
+        self._rerun()
+        blocks: list[Block] = [Note(f"Reloaded {kb.directory}: {len(kb.rules)} rules.")]
+        if dropped:
+            blocks.append(Note(f"Answers no longer valid, dropped: {', '.join(dropped)}."))
+        return [*blocks, Changed(before, self.assessment, None), *self._next()]
+
     def leave(self, argument: str) -> list[Block]:
         self.quit = True
         return [Farewell(self.is_finished)]
@@ -261,6 +280,15 @@ class Consultation:
             if len(matches) == 1:
                 return self.kb.questions[matches[0]]
         return None
+
+
+def _still_valid(kb: KnowledgeBase, question_id: str, value: Value) -> bool:
+    question = kb.questions.get(question_id)
+    if question is None:
+        return False
+    if isinstance(value, float) or value == UNKNOWN:
+        return question.kind == "number" or value == UNKNOWN
+    return value in question.allowed_values()
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -307,6 +335,13 @@ COMMANDS: tuple[Command, ...] = (
         "save FILE",
         "save the consultation so far as a transcript (save FILE --force overwrites)",
         Consultation.save,
+    ),
+    Command(
+        "reload",
+        (),
+        "reload",
+        "reload the rules from disk, replay the answers and show what changed",
+        Consultation.reload,
     ),
     Command("help", ("?help", "commands"), "help", "this list", Consultation.help),
     Command(

@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from .blocks import Block, Note, Problem, Save
+from .blocks import Block, Note, Problem, Reload, Save
 from .dialogue import Consultation
-from .errors import CalcifyError
+from .errors import CalcifyError, KnowledgeBaseError
+from .knowledge import load_knowledge_base
 from .render import blocks_lines, safe
 from .transcript import transcript_text, write_new
 
@@ -53,9 +54,26 @@ class Recorder:
             write_new(self.path, self.text(), force=True)
 
 
-def handle_saves(blocks: list[Block], recorder: Recorder) -> list[Block]:
-    """Carry out the shell's side of `save` commands: the dialogue itself never writes."""
-    return [recorder.save(Path(b.path), b.force) if isinstance(b, Save) else b for b in blocks]
+def carry_out(blocks: list[Block], consultation: Consultation, recorder: Recorder) -> list[Block]:
+    """The shell's side of `save` and `reload`: the dialogue itself never touches files."""
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Save):
+            result.append(recorder.save(Path(block.path), block.force))
+        elif isinstance(block, Reload):
+            result.extend(reload_knowledge(consultation))
+        else:
+            result.append(block)
+    return result
+
+
+def reload_knowledge(consultation: Consultation) -> list[Block]:
+    """Load the rules again; on errors keep the old ones and say why."""
+    try:
+        kb = load_knowledge_base(consultation.kb.directory)
+    except KnowledgeBaseError as exc:
+        return [Problem(f"not reloaded, the previous rules stay in use: {exc}")]
+    return consultation.replace_knowledge(kb)
 
 
 def run_plain(
@@ -69,7 +87,7 @@ def run_plain(
     recorder = recorder or Recorder()
 
     def emit(blocks: list[Block]) -> None:
-        for line in blocks_lines(consultation.kb, handle_saves(blocks, recorder)):
+        for line in blocks_lines(consultation.kb, carry_out(blocks, consultation, recorder)):
             out.write(line.text + "\n")
             recorder.bot(line.text)
         recorder.keep()

@@ -21,7 +21,7 @@ from prompt_toolkit.styles import Style
 
 from .blocks import Ask, Block, Farewell, Note
 from .dialogue import COMMANDS, Consultation
-from .plain import Recorder, handle_saves
+from .plain import Recorder, carry_out
 from .render import Line, blocks_lines, class_text
 
 EXIT_OK = 0
@@ -140,7 +140,7 @@ def run_repl(
             show([Farewell(consultation.is_finished)], None)
             break
         recorder.user(text)
-        show(handle_saves(consultation.respond(text), recorder), recorder)
+        show(carry_out(consultation.respond(text), consultation, recorder), recorder)
     return EXIT_OK
 
 
