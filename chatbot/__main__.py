@@ -11,6 +11,7 @@ from pathlib import Path
 from . import __version__
 from .answers import parse_answer
 from .assessment import assess
+from .blocks import Block
 from .browse import GRAPH_FORMATS, explain_rule_lines, graph_lines, rule_list_lines, search_rules
 from .dialogue import Consultation
 from .engine import Engine
@@ -18,8 +19,9 @@ from .errors import AnswerError, CalcifyError, KnowledgeBaseError
 from .fields import did_you_mean
 from .knowledge import default_rules_dir, load_knowledge_base
 from .model import KnowledgeBase, Value
-from .plain import Recorder, run_plain, stdin_lines
+from .plain import run_plain, stdin_lines
 from .render import DISCLAIMER, assessment_data, assessment_lines
+from .session import Recorder, latest_unfinished, new_session_path, resume, sessions_dir
 from .transcript import (
     TranscriptError,
     coverage,
@@ -32,6 +34,7 @@ from .transcript import (
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
+LATEST = "latest"
 
 
 class UsageError(CalcifyError):
@@ -60,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--record", metavar="FILE", type=Path, help="record the session as a transcript"
     )
     parser.add_argument("--force", action="store_true", help="let --record overwrite FILE")
+    parser.add_argument(
+        "--resume",
+        nargs="?",
+        const=LATEST,
+        metavar="FILE",
+        help="continue the most recent unfinished consultation, or the one saved in FILE",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     classify = commands.add_parser(
         "classify", parents=[common], help="classify from answers given on the command line"
@@ -127,26 +137,46 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: Kno
     if args.command == "graph":
         print("\n".join(graph_lines(kb, args.format)))
         return EXIT_OK
-    return chat_command(kb, no_color=args.no_color, record=args.record, force=args.force)
+    return chat_command(kb, args)
 
 
-def chat_command(kb: KnowledgeBase, *, no_color: bool, record: Path | None, force: bool) -> int:
-    """A consultation: the REPL on a terminal, plain line-by-line mode otherwise."""
-    if record is not None and record.exists() and not force:
+def chat_command(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """A consultation: the REPL on a terminal, plain line-by-line mode otherwise.
+
+    It is kept in the state directory after every turn (and in --record FILE if given).
+    """
+    record: Path | None = args.record
+    if record is not None and record.exists() and not args.force:
         raise UsageError(f"{record} already exists; use --force to overwrite it")
     consultation = Consultation(kb)
-    recorder = Recorder(record)
+    opening: list[Block] | None = None
+    if args.resume is not None:
+        path = _resume_path(args.resume)
+        lines, opening = resume(consultation, path)
+        recorder = Recorder([path, *([record] if record else [])], lines=lines)
+    else:
+        recorder = Recorder([new_session_path(), *([record] if record else [])])
     if sys.stdin.isatty() and sys.stdout.isatty():
         from . import repl  # prompt_toolkit is only needed on a terminal
 
         return repl.run_repl(
             consultation,
-            color=repl.wants_color(no_color),
+            color=repl.wants_color(args.no_color),
             history=repl.open_history(),
             recorder=recorder,
+            opening=opening,
         )
-    lines = stdin_lines(sys.stdin.buffer, sys.stderr)
-    return run_plain(consultation, lines, sys.stdout, sys.stderr, recorder)
+    lines_in = stdin_lines(sys.stdin.buffer, sys.stderr)
+    return run_plain(consultation, lines_in, sys.stdout, sys.stderr, recorder, opening)
+
+
+def _resume_path(value: str) -> Path:
+    if value != LATEST:
+        return Path(value)
+    path = latest_unfinished()
+    if path is None:
+        raise UsageError(f"no unfinished consultation to resume in {sessions_dir()}")
+    return path
 
 
 def explain_rule_command(kb: KnowledgeBase, rule_id: str, transcripts: Path) -> int:

@@ -151,6 +151,10 @@ class Consultation:
             if isinstance(value, float) and value not in old.get(fid, ())
         )
 
+    def next_blocks(self) -> list[Block]:
+        """The current question, or the conclusion when there is none."""
+        return self._next()
+
     def _next(self) -> list[Block]:
         question = self.current
         if question is None:

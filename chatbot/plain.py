@@ -9,49 +9,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from .blocks import Block, Note, Problem, Reload, Save
+from .blocks import Block, Problem, Reload, Save
 from .dialogue import Consultation
-from .errors import CalcifyError, KnowledgeBaseError
+from .errors import KnowledgeBaseError
 from .knowledge import load_knowledge_base
 from .render import blocks_lines, safe
-from .transcript import transcript_text, write_new
+from .session import Recorder
 
 EXIT_OK, EXIT_UNFINISHED = 0, 1
-RECORDED_TITLE = "recorded consultation"
-RECORDED_SHOWS = "(say here what this consultation shows)"
-
-
-class Recorder:
-    """The session so far, as transcript lines; optionally kept on disk after every turn."""
-
-    def __init__(self, path: Path | None = None, dry_run: bool = False) -> None:
-        self.lines: list[str] = []
-        self.path = path
-        self.dry_run = dry_run
-        """Replaying a transcript must not write the files its `save` lines name."""
-
-    def bot(self, text: str) -> None:
-        self.lines.append(text)
-
-    def user(self, text: str) -> None:
-        self.lines.append(f"> {safe(text)}")
-
-    def text(self) -> str:
-        return transcript_text(RECORDED_TITLE, RECORDED_SHOWS, self.lines)
-
-    def save(self, path: Path, force: bool) -> Block:
-        """Write the session so far to a new transcript; a Note or a Problem says how it went."""
-        try:
-            if not self.dry_run:
-                write_new(path, self.text(), force)
-        except CalcifyError as exc:
-            return Problem(str(exc))
-        return Note(f"Saved the consultation so far to {path}.")
-
-    def keep(self) -> None:
-        """Rewrite the --record file with the session so far."""
-        if self.path is not None:
-            write_new(self.path, self.text(), force=True)
 
 
 def carry_out(blocks: list[Block], consultation: Consultation, recorder: Recorder) -> list[Block]:
@@ -82,17 +47,25 @@ def run_plain(
     out: TextIO,
     err: TextIO,
     recorder: Recorder | None = None,
+    opening: list[Block] | None = None,
 ) -> int:
     """Read answers line by line; print what the REPL prints, with each input echoed as '> '."""
     recorder = recorder or Recorder()
 
     def emit(blocks: list[Block]) -> None:
-        for line in blocks_lines(consultation.kb, carry_out(blocks, consultation, recorder)):
-            out.write(line.text + "\n")
+        lines = blocks_lines(consultation.kb, carry_out(blocks, consultation, recorder))
+        for line in lines:
             recorder.bot(line.text)
-        recorder.keep()
+        # kept on disk before the next question is shown: an answer seen is an answer saved
+        for message in recorder.keep(consultation.is_finished or consultation.quit):
+            err.write(f"calcify: {message}\n")
+        out.writelines(line.text + "\n" for line in lines)
+        out.flush()
 
-    emit(consultation.start())
+    if opening is None:
+        emit(consultation.start())
+    else:  # a resumed session: its beginning is already in the recording
+        out.writelines(line.text + "\n" for line in blocks_lines(consultation.kb, opening))
     for text in lines:
         out.write(f"> {safe(text)}\n")
         recorder.user(text)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from prompt_toolkit import PromptSession
@@ -21,8 +20,9 @@ from prompt_toolkit.styles import Style
 
 from .blocks import Ask, Block, Farewell, Note
 from .dialogue import COMMANDS, Consultation
-from .plain import Recorder, carry_out
+from .plain import carry_out
 from .render import Line, blocks_lines, class_text
+from .session import Recorder, state_dir
 
 EXIT_OK = 0
 
@@ -43,12 +43,6 @@ STYLE = Style.from_dict(
 def wants_color(flag_no_color: bool) -> bool:
     """Colour unless --no-color or a non-empty NO_COLOR (https://no-color.org)."""
     return not flag_no_color and not os.environ.get("NO_COLOR")
-
-
-def state_dir() -> Path:
-    """$XDG_STATE_HOME/calcify, falling back to ~/.local/state/calcify."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "calcify"
 
 
 def open_history() -> History:
@@ -115,6 +109,7 @@ def run_repl(
     history: History | None = None,
     recorder: Recorder | None = None,
     session_args: dict[str, Any] | None = None,
+    opening: list[Block] | None = None,
 ) -> int:
     """The interactive loop: Ctrl-C cancels the line and asks again, Ctrl-D ends cleanly.
 
@@ -129,7 +124,10 @@ def run_repl(
         bottom_toolbar=lambda: toolbar(consultation),
         **(session_args or {}),
     )
-    show(consultation.start(), recorder)
+    if opening is None:
+        show(consultation.start(), recorder)
+    else:  # a resumed session: its beginning is already in the recording
+        show(opening, None)
     while not consultation.quit:
         try:
             text = session.prompt(_prompt(consultation))
@@ -162,12 +160,15 @@ def _printer(
     output = session_args.get("output")
 
     def show(blocks: list[Block], recorder: Recorder | None) -> None:
-        for line in blocks_lines(consultation.kb, blocks):
-            _print_line(line, color, output)
-            if recorder is not None:
-                recorder.bot(line.text)
+        lines = blocks_lines(consultation.kb, blocks)
         if recorder is not None:
-            recorder.keep()
+            for line in lines:
+                recorder.bot(line.text)
+            # kept on disk before the next question is shown: an answer seen is an answer saved
+            for message in recorder.keep(consultation.is_finished or consultation.quit):
+                lines.append(Line(f"calcify: {message}", "error"))
+        for line in lines:
+            _print_line(line, color, output)
 
     return show
 

@@ -130,7 +130,8 @@ def _header(shown: str, lines: Sequence[str]) -> dict[str, str]:
 
 def play(kb: KnowledgeBase, inputs: Iterable[str], engine: Engine | None = None) -> tuple[str, ...]:
     """The plain-mode output of a consultation fed these inputs."""
-    from .plain import Recorder, run_plain  # plain imports this module to write transcripts
+    from .plain import run_plain  # plain (through session) imports this module
+    from .session import Recorder
 
     out, err = io.StringIO(), io.StringIO()
     run_plain(Consultation(kb, engine), inputs, out, err, Recorder(dry_run=True))
@@ -224,9 +225,11 @@ def transcript_paths(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def transcript_text(title: str, shows: str, session: Sequence[str]) -> str:
-    """A new transcript file's text from a recorded session."""
-    header = [f"# title: {title}", f"# shows: {shows}"]
+def transcript_text(
+    title: str, shows: str, session: Sequence[str], extra: Sequence[str] = ()
+) -> str:
+    """A new transcript file's text from a recorded session (extra: more header lines)."""
+    header = [f"# title: {title}", f"# shows: {shows}", *extra]
     return "\n".join([*header, *session]) + "\n"
 
 

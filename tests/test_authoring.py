@@ -14,7 +14,8 @@ from chatbot.__main__ import main
 from chatbot.blocks import Changed, Problem
 from chatbot.dialogue import Consultation
 from chatbot.knowledge import load_knowledge_base
-from chatbot.plain import Recorder, carry_out, run_plain
+from chatbot.plain import carry_out, run_plain
+from chatbot.session import Recorder
 
 
 def copy_kb(source: Path, tmp_path: Path) -> Path:
@@ -95,7 +96,7 @@ def test_the_worked_example_reaches_the_new_cause(
     given = {"tissue_state": "viable", "serum_calcium": "12", "systemic_condition": "calcitrex"}
     consultation = Consultation(kb)
     transcript = tmp_path / "transcripts" / "metastatic-calcitrex.txt"
-    recorder = Recorder(transcript)
+    recorder = Recorder([transcript])
     inputs = _answer_as_asked(consultation, given)
     assert run_plain(Consultation(kb), inputs, io.StringIO(), io.StringIO(), recorder) == 0
     text = transcript.read_text()

@@ -14,7 +14,7 @@ from prompt_toolkit.output import DummyOutput
 
 from chatbot.dialogue import Consultation
 from chatbot.model import KnowledgeBase
-from chatbot.plain import Recorder
+from chatbot.session import Recorder
 from chatbot.repl import (
     ConsultationCompleter,
     open_history,
