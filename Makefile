@@ -13,7 +13,7 @@ test: $(STAMP)
 	$(BIN)/ruff check chatbot tests bench
 	$(BIN)/ruff format --check chatbot tests bench
 	$(BIN)/mypy --strict chatbot
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

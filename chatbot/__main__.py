@@ -25,8 +25,7 @@ from .session import Recorder, latest_unfinished, new_session_path, resume, sess
 from .transcript import (
     TranscriptError,
     coverage,
-    read_transcript,
-    replay,
+    replay_all,
     transcript_paths,
     updated_text,
     write_atomic,
@@ -83,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         "replay", parents=[common], help="replay transcripts and compare every line"
     )
     replay.add_argument("--update", action="store_true", help="rewrite transcripts that differ")
+    replay.add_argument(
+        "--jobs", "-j", type=int, default=1, metavar="N", help="replay in N parallel processes"
+    )
     replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     rules = commands.add_parser("rules", parents=[common], help="list or search the rules")
     rules.add_argument("text", nargs="*", help="words to search for")
@@ -126,7 +128,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: Kno
         print(f"{kb.directory}: {len(kb.rules)} rules, {len(kb.questions)} questions: no errors")
         return EXIT_OK
     if args.command == "replay":
-        return replay_command(kb, args.paths, args.update)
+        return replay_command(kb, args.paths, args.update, args.jobs)
     if args.command == "coverage":
         return coverage_command(kb, args.paths)
     if args.command == "rules":
@@ -200,24 +202,23 @@ def coverage_command(kb: KnowledgeBase, paths: Sequence[Path]) -> int:
     return 1 if missing else EXIT_OK
 
 
-def replay_command(kb: KnowledgeBase, paths: Sequence[Path], update: bool) -> int:
+def replay_command(kb: KnowledgeBase, paths: Sequence[Path], update: bool, jobs: int) -> int:
     """Replay transcripts; print a diff per failure and a summary line; 1 if any failed."""
-    engine = Engine(kb)
+    if jobs < 1:
+        raise UsageError("--jobs needs a positive number")
+    files = transcript_paths(paths)
     passed = failed = updated = 0
-    for path in transcript_paths(paths):
-        try:
-            outcome = replay(kb, read_transcript(path), engine)
-        except TranscriptError as exc:
-            print(f"calcify: {exc}", file=sys.stderr)
+    for path, result in zip(files, replay_all(kb, files, jobs), strict=True):
+        if isinstance(result, TranscriptError):
+            print(f"calcify: {result}", file=sys.stderr)
             failed += 1
-            continue
-        if outcome.passed:
+        elif result.passed:
             passed += 1
         elif update:
-            write_atomic(path, updated_text(outcome))
+            write_atomic(path, updated_text(result))
             updated += 1
         else:
-            print(outcome.diff())
+            print(result.diff())
             failed += 1
     if updated:
         print(f"updated {updated} transcript{'s' if updated != 1 else ''}")

@@ -254,3 +254,40 @@ def write_atomic(path: Path, text: str) -> None:
         raise TranscriptError(
             display_path(path), 0, f"cannot write: {exc.strerror or exc}"
         ) from None
+
+
+Result = Outcome | TranscriptError
+
+
+def replay_all(kb: KnowledgeBase, paths: Sequence[Path], jobs: int = 1) -> list[Result]:
+    """Replay transcripts, in parallel processes when jobs > 1; results in the order given."""
+    if jobs <= 1 or len(paths) < 2:
+        engine = Engine(kb)
+        return [_replay_path(kb, engine, path) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(kb.directory,)
+    ) as pool:
+        return list(pool.map(_replay_in_worker, paths, chunksize=max(1, len(paths) // (jobs * 4))))
+
+
+def _replay_path(kb: KnowledgeBase, engine: Engine, path: Path) -> Result:
+    try:
+        return replay(kb, read_transcript(path), engine)
+    except TranscriptError as exc:
+        return exc
+
+
+_worker: dict[str, Engine] = {}
+
+
+def _start_worker(directory: str) -> None:
+    from .knowledge import load_knowledge_base
+
+    _worker["engine"] = Engine(load_knowledge_base(directory))
+
+
+def _replay_in_worker(path: Path) -> Result:
+    engine = _worker["engine"]
+    return _replay_path(engine.kb, engine, path)
