@@ -19,6 +19,8 @@ from .blocks import (
     How,
     Note,
     Problem,
+    Reload,
+    Save,
     Summary,
     Understood,
     Welcome,
@@ -557,7 +559,14 @@ def _farewell(kb: KnowledgeBase, block: Farewell) -> list[Line]:
     return [Line("Goodbye. The consultation was left unfinished.", "dim")]
 
 
+def _request(kb: KnowledgeBase, block: Save | Reload) -> list[Line]:
+    """A request for the shell (save, reload): the shell shows what came of it."""
+    return []
+
+
 _RENDERERS: dict[type, Callable[[KnowledgeBase, Any], list[Line]]] = {
+    Save: _request,
+    Reload: _request,
     Welcome: _welcome,
     Ask: _ask,
     AskUnit: _ask_unit,
