@@ -18,9 +18,10 @@ from .engine import Engine
 from .errors import AnswerError, CalcifyError, KnowledgeBaseError
 from .fields import did_you_mean
 from .knowledge import default_rules_dir, load_knowledge_base
+from .lint import check
 from .model import KnowledgeBase, Value
 from .plain import run_plain, stdin_lines
-from .render import DISCLAIMER, assessment_data, assessment_lines
+from .render import DISCLAIMER, assessment_data, assessment_lines, safe
 from .session import Recorder, latest_unfinished, new_session_path, resume, sessions_dir
 from .transcript import (
     TranscriptError,
@@ -77,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("answers", nargs="*", metavar="QUESTION=ANSWER")
     questions = commands.add_parser("questions", parents=[common], help="list every question")
     questions.add_argument("--json", action="store_true", help="print JSON")
-    commands.add_parser("check", parents=[common], help="load the knowledge base and report errors")
+    check = commands.add_parser(
+        "check", parents=[common], help="report errors and warnings in the knowledge base"
+    )
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings")
     replay = commands.add_parser(
         "replay", parents=[common], help="replay transcripts and compare every line"
     )
@@ -108,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run calcify with these arguments and return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "check":  # reports loader errors itself, as lines with a fix each
+        lines, code = check(args.rules or default_rules_dir(), args.strict)
+        show(lines)
+        return code
     try:
         kb = load_knowledge_base(args.rules or default_rules_dir())
         return _dispatch(parser, args, kb)
@@ -124,20 +132,17 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: Kno
         return classify_command(kb, args.answers, args.json)
     if args.command == "questions":
         return questions_command(kb, args.json)
-    if args.command == "check":
-        print(f"{kb.directory}: {len(kb.rules)} rules, {len(kb.questions)} questions: no errors")
-        return EXIT_OK
     if args.command == "replay":
         return replay_command(kb, args.paths, args.update, args.jobs)
     if args.command == "coverage":
         return coverage_command(kb, args.paths)
     if args.command == "rules":
-        print("\n".join(rule_list_lines(kb, search_rules(kb, " ".join(args.text)))))
+        show(rule_list_lines(kb, search_rules(kb, " ".join(args.text))))
         return EXIT_OK
     if args.command == "explain-rule":
         return explain_rule_command(kb, args.rule_id, args.transcripts)
     if args.command == "graph":
-        print("\n".join(graph_lines(kb, args.format)))
+        show(graph_lines(kb, args.format))
         return EXIT_OK
     return chat_command(kb, args)
 
@@ -187,7 +192,7 @@ def explain_rule_command(kb: KnowledgeBase, rule_id: str, transcripts: Path) -> 
         hint = did_you_mean(rule_id, [r.id for r in kb.rules])
         raise UsageError(f"no rule {rule_id!r}" + (f" ({hint})" if hint else ""))
     fired_by = coverage(kb, transcript_paths([transcripts])) if transcripts.is_dir() else None
-    print("\n".join(explain_rule_lines(kb, rule, fired_by)))
+    show(explain_rule_lines(kb, rule, fired_by))
     return EXIT_OK
 
 
@@ -218,7 +223,7 @@ def replay_command(kb: KnowledgeBase, paths: Sequence[Path], update: bool, jobs:
             write_atomic(path, updated_text(result))
             updated += 1
         else:
-            print(result.diff())
+            show(result.diff().splitlines())
             failed += 1
     if updated:
         print(f"updated {updated} transcript{'s' if updated != 1 else ''}")
@@ -254,7 +259,7 @@ def classify_command(kb: KnowledgeBase, pairs: Sequence[str], as_json: bool) -> 
     if as_json:
         print(json.dumps(assessment_data(kb, assessment), indent=2, ensure_ascii=False))
     else:
-        print("\n".join(assessment_lines(kb, assessment)))
+        show(assessment_lines(kb, assessment))
     return EXIT_OK
 
 
@@ -277,6 +282,11 @@ def questions_command(kb: KnowledgeBase, as_json: bool) -> int:
         accepts = ", ".join(row["choices"] or row["units"])  # type: ignore[arg-type]
         print(f"{row['id']:<24} {row['kind']:<7} {accepts}")
     return EXIT_OK
+
+
+def show(lines: Sequence[str]) -> None:
+    """Print lines with control characters from rule files or transcripts neutralised."""
+    print("\n".join(safe(line) for line in lines))
 
 
 def run() -> None:

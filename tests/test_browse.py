@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from conftest import FIXTURE_KB
 
@@ -63,3 +66,14 @@ def test_graph_links_questions_findings_and_classes(
         else "f_stressed -> c_cracked [style=dashed"
     )
     assert negated in out
+
+
+def test_control_characters_in_rule_files_never_reach_the_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(FIXTURE_KB, rules)
+    heat = rules / "heat.toml"
+    heat.write_text(heat.read_text().replace('because = "', 'because = "\\u001b[2J\\u001b[31m', 1))
+    code, out, _ = run(capsys, "rules", "--rules", str(rules))
+    assert code == 0 and "\x1b" not in out and "\\x1b[2J" in out

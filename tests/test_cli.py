@@ -166,7 +166,7 @@ def test_rules_option_before_the_command(
     """`calcify --rules DIR check` must check DIR, not silently fall back to rules/."""
     code, out, err = _run(capsys, ["--rules", str(tmp_path / "nowhere"), "check"])
     assert code == 2
-    assert "no such knowledge-base directory" in err
+    assert "no such knowledge-base directory" in out + err
 
 
 def _installed_script() -> str:

@@ -14,7 +14,6 @@ from prompt_toolkit.output import DummyOutput
 
 from chatbot.dialogue import Consultation
 from chatbot.model import KnowledgeBase
-from chatbot.session import Recorder
 from chatbot.repl import (
     ConsultationCompleter,
     open_history,
@@ -23,6 +22,7 @@ from chatbot.repl import (
     toolbar,
     wants_color,
 )
+from chatbot.session import Recorder
 
 
 @pytest.fixture
