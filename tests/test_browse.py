@@ -77,3 +77,9 @@ def test_control_characters_in_rule_files_never_reach_the_terminal(
     heat.write_text(heat.read_text().replace('because = "', 'because = "\\u001b[2J\\u001b[31m', 1))
     code, out, _ = run(capsys, "rules", "--rules", str(rules))
     assert code == 0 and "\x1b" not in out and "\\x1b[2J" in out
+
+
+def test_the_readme_shows_the_current_graph(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "graph")
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert code == 0 and f"```mermaid\n{out}```" in readme, "update the README with calcify graph"
