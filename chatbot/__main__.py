@@ -150,7 +150,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: Kno
 def chat_command(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     """A consultation: the REPL on a terminal, plain line-by-line mode otherwise.
 
-    It is kept in the state directory after every turn (and in --record FILE if given).
+    It is kept after every turn: in --record FILE if given, else in the state directory.
     """
     record: Path | None = args.record
     if record is not None and record.exists() and not args.force:
@@ -161,8 +161,8 @@ def chat_command(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         path = _resume_path(args.resume)
         lines, opening = resume(consultation, path)
         recorder = Recorder([path, *([record] if record else [])], lines=lines)
-    else:
-        recorder = Recorder([new_session_path(), *([record] if record else [])])
+    else:  # --record FILE is then the one copy kept; otherwise the state directory has it
+        recorder = Recorder([record] if record else [new_session_path()])
     if sys.stdin.isatty() and sys.stdout.isatty():
         from . import repl  # prompt_toolkit is only needed on a terminal
 

@@ -230,7 +230,7 @@ def _implausible(question: Question, number: float, unit: Unit | None) -> Implau
     shown = f"{number:g} {unit.name}" if unit else f"{number:g}"
     return ImplausibleValue(
         f"{shown} is not a possible {question.name} "
-        f"(plausible range {low:g}-{high:g} {question.unit}): please check the value and its unit"
+        f"(plausible range {low:g}–{high:g} {question.unit}): please check the value and its unit"
     )
 
 

@@ -89,6 +89,8 @@ class WhyNot:
     state: str
     current: str
     rules: tuple[RuleCheck, ...]
+    unknown: frozenset[str] = frozenset()
+    """Questions answered 'unknown', so the reader knows they will not be asked."""
 
 
 @dataclass(frozen=True)

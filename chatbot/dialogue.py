@@ -59,6 +59,8 @@ class Consultation:
         self._undo: list[tuple[dict[str, Value], dict[str, ParsedAnswer]]] = []
         self._unit_for: tuple[Question, float] | None = None
         self._changing: tuple[Question, Assessment] | None = None
+        self._numbers: dict[str, int] = {}
+        """Each question keeps the number it was first asked with."""
         self.assessment = assess(self.engine, self.answers)
 
     # -- state -------------------------------------------------------------------------
@@ -118,6 +120,9 @@ class Consultation:
             self._unit_for = (question, exc.number)
             return [AskUnit(question, exc.number, exc.units)]
         except AnswerError as exc:
+            if self._unit_for is not None:  # still waiting for the unit of that number
+                number, units = self._unit_for[1], " or ".join(u.name for u in question.units)
+                return [Problem(f"{text.strip()!r} is not a unit here: is {number:g} in {units}?")]
             return [Problem(str(exc)), Ask(question, self._number(question), again=True)]
         self._unit_for = None
         return self._record(question, parsed)
@@ -162,7 +167,7 @@ class Consultation:
         return [Ask(question, self._number(question))]
 
     def _number(self, question: Question) -> int:
-        return len(self.answers) + (0 if question.id in self.answers else 1)
+        return self._numbers.setdefault(question.id, len(self._numbers) + 1)
 
     def _rerun(self) -> None:
         self.assessment = assess(self.engine, self.answers)
@@ -191,7 +196,7 @@ class Consultation:
             self._changing = self._unit_for = None
             return [Note("Cancelled."), *self._next()]
         if not self._undo:
-            return [Problem("There is no answer to take back yet."), *self._reask()]
+            return [Problem("there is no answer to take back yet"), *self._reask()]
         answers = self.answers
         self.answers, self.parsed = self._undo.pop()
         self._rerun()
@@ -228,9 +233,8 @@ class Consultation:
         force = "--force" in words
         paths = [w for w in words if w != "--force"]
         if len(paths) != 1:
-            return [
-                Problem("save needs one file name, e.g. save case.txt (add --force to overwrite)")
-            ]
+            message = "save needs one file name, e.g. save case.txt (add --force to overwrite)"
+            return [Problem(message), *self._reask()]
         return [Save(paths[0], force), *self._reask()]
 
     def reload(self, argument: str) -> list[Block]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .assessment import Assessment
 from .blocks import ConditionCheck, RuleCheck, WhyAsked, WhyNot
-from .model import KnowledgeBase, Question, Rule
+from .model import UNKNOWN, KnowledgeBase, Question, Rule
 from .possibility import Possibility, Truth
 
 
@@ -37,9 +37,9 @@ def why_not(kb: KnowledgeBase, assessment: Assessment, class_id: str) -> WhyNot:
         _rule_check(possible, rule, rule.id in fired) for rule in kb.rules_concluding(class_id)
     )
     row = assessment.state_of(class_id)
-    return WhyNot(
-        kb.classes[class_id], row.state if row else "ruled_out", assessment.classification, checks
-    )
+    state = row.state if row else "ruled_out"
+    unknown = frozenset(q for q, v in assessment.answers.items() if v == UNKNOWN)
+    return WhyNot(kb.classes[class_id], state, assessment.classification, checks, unknown)
 
 
 def _rule_check(possible: Possibility, rule: Rule, fired: bool) -> RuleCheck:

@@ -57,7 +57,7 @@ def run_plain(
         for line in lines:
             recorder.bot(line.text)
         # kept on disk before the next question is shown: an answer seen is an answer saved
-        for message in recorder.keep(consultation.is_finished or consultation.quit):
+        for message in recorder.keep(consultation.is_finished):
             err.write(f"calcify: {message}\n")
         out.writelines(line.text + "\n" for line in lines)
         out.flush()

@@ -20,6 +20,7 @@ from .blocks import (
     Note,
     Problem,
     Reload,
+    RuleCheck,
     Save,
     Summary,
     Understood,
@@ -369,7 +370,7 @@ def understood_text(question: Question, answer: ParsedAnswer) -> str:
 
 
 def _problem(kb: KnowledgeBase, block: Problem) -> list[Line]:
-    return [Line(f"Sorry: {block.message}", "error")]
+    return [Line(f"Sorry: {_lower_first(block.message)}", "error")]
 
 
 def _note(kb: KnowledgeBase, block: Note) -> list[Line]:
@@ -432,43 +433,63 @@ def _how(kb: KnowledgeBase, block: How) -> list[Line]:
 
 
 def _why_not(kb: KnowledgeBase, block: WhyNot) -> list[Line]:
+    """What stops each rule of the class: failed conditions grouped, then what is not yet known."""
     label = block.cls.label
     if block.cls.id == block.current:
         return [Line(f"{label} is the current classification; type how to see why.")]
     state = STATE_WORDS.get(block.state, block.state)
     lines = [Line(f"Why not {label}? It is {state}.", "title")]
     failed: dict[tuple[str, ...], list[str]] = {}
+    waiting: dict[str, tuple[str, ...]] = {}
     for check in block.rules:
-        reasons = tuple(
-            condition_text(kb, c.condition) for c in check.conditions if c.truth is Truth.FALSE
-        )
         if check.fired:
             lines.append(Line(f"  {check.rule.id} fired, but {block.current} outranks it."))
-        elif reasons:
-            failed.setdefault(reasons, []).append(check.rule.id)
+        elif blocked := _states(kb, check, Truth.FALSE, block.unknown):
+            failed.setdefault(blocked, []).append(check.rule.id)
         else:
-            lines.append(Line(f"  {check.rule.id} is undecided: {check.rule.because}"))
-            lines += [
-                Line(f"    {_condition_state(kb, c)}", "dim")
-                for c in check.conditions
-                if c.truth is Truth.OPEN
-            ]
+            waiting[check.rule.id] = _states(kb, check, Truth.OPEN, block.unknown)
     for reasons, rules in failed.items():
-        lines.append(Line(f"  Failed: {'; '.join(reasons)}"))
+        lines += [Line(f"  {reason}") for reason in reasons]
         lines.append(Line(f"    (so {_count(rules)} cannot fire: {', '.join(rules)})", "dim"))
+    return lines + _undecided_lines(waiting)
+
+
+def _undecided_lines(waiting: dict[str, tuple[str, ...]]) -> list[Line]:
+    """Undecided rules: conditions several wait on, once; then what each needs besides."""
+    if not waiting:
+        return []
+    counts: dict[str, int] = {}
+    for reasons in waiting.values():
+        for reason in reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+    lines = [Line(f"  Undecided ({_count(list(waiting))}):")]
+    lines += [Line(f"    {r} [{n} rules]") for r, n in counts.items() if n > 1]
+    for rule_id, reasons in waiting.items():
+        own = [r.removeprefix("Not yet known: ") for r in reasons if counts[r] == 1]
+        if own:
+            lines.append(Line(f"    {rule_id} also needs: {'; '.join(own)}", "dim"))
     return lines
 
 
+def _states(
+    kb: KnowledgeBase, check: RuleCheck, truth: Truth, unknown: frozenset[str]
+) -> tuple[str, ...]:
+    return tuple(_condition_state(kb, c, unknown) for c in check.conditions if c.truth is truth)
+
+
 def _count(rules: list[str]) -> str:
-    return "this rule" if len(rules) == 1 else f"these {len(rules)} rules"
+    return "1 rule" if len(rules) == 1 else f"{len(rules)} rules"
 
 
-def _condition_state(kb: KnowledgeBase, item: ConditionCheck) -> str:
+def _condition_state(kb: KnowledgeBase, item: ConditionCheck, unknown: frozenset[str]) -> str:
     text = condition_text(kb, item.condition)
     if item.truth is Truth.FALSE:
-        return f"failed: {text}"
-    names = ", ".join(kb.questions[q].name for q in item.deciding)
-    return f"not yet known: {text}" + (f" (depends on: {names})" if names else "")
+        return f"Failed: {text}"
+    names = ", ".join(
+        kb.questions[q].name + (" (answered unknown)" if q in unknown else "")
+        for q in item.deciding
+    )
+    return f"Not yet known: {text}" + (f" (depends on: {names})" if names else "")
 
 
 def condition_text(kb: KnowledgeBase, condition: Condition) -> str:

@@ -165,7 +165,7 @@ def _printer(
             for line in lines:
                 recorder.bot(line.text)
             # kept on disk before the next question is shown: an answer seen is an answer saved
-            for message in recorder.keep(consultation.is_finished or consultation.quit):
+            for message in recorder.keep(consultation.is_finished):
                 lines.append(Line(f"calcify: {message}", "error"))
         for line in lines:
             _print_line(line, color, output)

@@ -86,7 +86,10 @@ class Recorder:
         return Note(f"Saved the consultation so far to {path}.")
 
     def keep(self, finished: bool) -> list[str]:
-        """Rewrite every kept file; return a message for each that could not be written."""
+        """Rewrite every kept file; return a message for each that could not be written.
+
+        finished: the consultation reached its conclusion (one left by quit can be resumed).
+        """
         failed = []
         for path in list(self.paths):
             try:

@@ -111,7 +111,7 @@ def test_classify_reads_units_on_the_real_knowledge_base(
         (["casing=melted"], ["casing:", "'melted' is not one of the choices", "intact, dented"]),
         (["humming=perhaps"], ["humming:", "Answer yes, no or unknown."]),
         (["temperature=hot"], ["temperature:", "zorg, blip"]),
-        (["temperature=1000 zorg"], ["temperature:", "plausible range 5-200 zorg"]),
+        (["temperature=1000 zorg"], ["temperature:", "plausible range 5–200 zorg"]),
         (["temperature=10"], ["temperature:", "zorg or blip"]),
         (["casing"], ["'casing' is not QUESTION=ANSWER"]),
     ],
