@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections.abc import Sequence
@@ -17,11 +18,19 @@ from .dialogue import Consultation
 from .engine import Engine
 from .errors import AnswerError, CalcifyError, KnowledgeBaseError
 from .fields import did_you_mean
+from .intake import Extracted, extract
 from .knowledge import default_rules_dir, load_knowledge_base
 from .lint import check
 from .model import KnowledgeBase, Value
 from .plain import run_plain, stdin_lines
-from .render import DISCLAIMER, assessment_data, assessment_lines, safe
+from .render import (
+    DISCLAIMER,
+    assessment_data,
+    assessment_lines,
+    extracted_data,
+    extracted_lines,
+    safe,
+)
 from .session import Recorder, latest_unfinished, new_session_path, resume, sessions_dir
 from .transcript import (
     TranscriptError,
@@ -64,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--force", action="store_true", help="let --record overwrite FILE")
     parser.add_argument(
+        "--case", metavar="TEXT", help="start from a case description, then ask what is missing"
+    )
+    parser.add_argument(
         "--resume",
         nargs="?",
         const=LATEST,
@@ -75,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         "classify", parents=[common], help="classify from answers given on the command line"
     )
     classify.add_argument("--json", action="store_true", help="print one JSON object")
+    classify.add_argument("--case", metavar="TEXT", help="read answers from a case description")
     classify.add_argument("answers", nargs="*", metavar="QUESTION=ANSWER")
     questions = commands.add_parser("questions", parents=[common], help="list every question")
     questions.add_argument("--json", action="store_true", help="print JSON")
@@ -129,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.command == "classify":
-        return classify_command(kb, args.answers, args.json)
+        return classify_command(kb, args.answers, args.json, args.case)
     if args.command == "questions":
         return questions_command(kb, args.json)
     if args.command == "replay":
@@ -163,6 +176,10 @@ def chat_command(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         recorder = Recorder([path, *([record] if record else [])], lines=lines)
     else:  # --record FILE is then the one copy kept; otherwise the state directory has it
         recorder = Recorder([record] if record else [new_session_path()])
+    # --case TEXT is typed for the user: the description, then ok to use what was read
+    scripted = [f"case {args.case}", "ok"] if args.case is not None else []
+    if scripted:
+        _read_case(kb, args.case)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from . import repl  # prompt_toolkit is only needed on a terminal
 
@@ -172,8 +189,9 @@ def chat_command(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             history=repl.open_history(),
             recorder=recorder,
             opening=opening,
+            scripted=scripted,
         )
-    lines_in = stdin_lines(sys.stdin.buffer, sys.stderr)
+    lines_in = itertools.chain(scripted, stdin_lines(sys.stdin.buffer, sys.stderr))
     return run_plain(consultation, lines_in, sys.stdout, sys.stderr, recorder, opening)
 
 
@@ -253,14 +271,34 @@ def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Valu
     return answers
 
 
-def classify_command(kb: KnowledgeBase, pairs: Sequence[str], as_json: bool) -> int:
-    answers = parse_assignments(kb, pairs)
+def classify_command(
+    kb: KnowledgeBase, pairs: Sequence[str], as_json: bool, case: str | None
+) -> int:
+    """Classify from QUESTION=ANSWER arguments, a case description, or both (arguments win)."""
+    extracted = _read_case(kb, case) if case is not None else []
+    answers = {item.question: item.value for item in extracted}
+    answers |= parse_assignments(kb, pairs)
     assessment = assess(Engine(kb), answers)
     if as_json:
-        print(json.dumps(assessment_data(kb, assessment), indent=2, ensure_ascii=False))
+        data = assessment_data(kb, assessment)
+        if case is not None:
+            data["extracted"] = extracted_data(extracted)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        show(assessment_lines(kb, assessment))
+        show(
+            [
+                *(extracted_lines(kb, extracted) if case is not None else []),
+                *assessment_lines(kb, assessment),
+            ]
+        )
     return EXIT_OK
+
+
+def _read_case(kb: KnowledgeBase, text: str) -> list[Extracted]:
+    extracted = extract(kb, text)
+    if not extracted:
+        raise UsageError("no answer could be read from the case description")
+    return extracted
 
 
 def questions_command(kb: KnowledgeBase, as_json: bool) -> int:

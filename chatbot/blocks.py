@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .answers import ParsedAnswer
 from .assessment import Assessment
+from .intake import Extracted
 from .model import ConclusionClass, Condition, Question, Rule, Unit
 from .possibility import Truth
 
@@ -35,6 +36,15 @@ class Understood:
     answer: ParsedAnswer
     computed: tuple[tuple[str, float], ...] = ()
     """Numbers newly derived by this answer (finding id, value), e.g. corrected calcium."""
+
+
+@dataclass(frozen=True)
+class CaseRead:
+    """What was read from a case description, waiting to be accepted, dropped or corrected."""
+
+    items: tuple[Extracted, ...]
+    replaces: tuple[str, ...] = ()
+    """Questions already answered that these items would answer differently."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ Block = (
     | Ask
     | AskUnit
     | Understood
+    | CaseRead
     | Problem
     | Note
     | Conclusion

@@ -15,6 +15,7 @@ from .blocks import (
     Ask,
     AskUnit,
     Block,
+    CaseRead,
     Changed,
     CommandHelp,
     Conclusion,
@@ -32,6 +33,7 @@ from .blocks import (
 from .engine import Engine
 from .errors import AnswerError
 from .explain import why_asked, why_not
+from .intake import Extracted, extract, looks_like_a_case
 from .model import UNKNOWN, KnowledgeBase, Question, Value
 
 
@@ -59,6 +61,8 @@ class Consultation:
         self._undo: list[tuple[dict[str, Value], dict[str, ParsedAnswer]]] = []
         self._unit_for: tuple[Question, float] | None = None
         self._changing: tuple[Question, Assessment] | None = None
+        self._case: list[Extracted] | None = None
+        """Answers read from a case description, waiting for ok, drop N, N = ANSWER or cancel."""
         self._numbers: dict[str, int] = {}
         """Each question keeps the number it was first asked with."""
         self.assessment = assess(self.engine, self.answers)
@@ -96,6 +100,10 @@ class Consultation:
             return command.run(self, argument)
         if text.startswith(":"):
             return [Problem(f"unknown command {text.split()[0]!r}; type help for the list")]
+        if self._case is not None:
+            return self._review_case(text)
+        if looks_like_a_case(self.kb, text):
+            return self.read_case(text)
         if self.is_finished:
             return [
                 Note("The consultation has concluded. Type change, how, summary, restart or quit.")
@@ -109,6 +117,86 @@ class Consultation:
             if word == command.name or word in command.aliases:
                 return command, argument.strip()
         return None, ""
+
+    # -- case descriptions -------------------------------------------------------------
+    def read_case(self, text: str) -> list[Block]:
+        """Read a pasted case description; its answers wait for the user's ok."""
+        if not text.strip():
+            return [Problem("case needs a description, e.g. case caseous necrosis, Ca 9.1 mg/dL")]
+        items = extract(self.kb, text)
+        if not items:
+            blocks: list[Block] = [Problem("no answer could be read from that description")]
+            return [*blocks, *self._reask()]
+        self._case = items
+        return [self._case_block()]
+
+    def accept_case(self) -> list[Block]:
+        """Use every answer read from the description, as one step that back can undo."""
+        items, self._case = self._case or [], None
+        before = self.assessment
+        self._undo.append((dict(self.answers), dict(self.parsed)))
+        for item in items:
+            self.answers[item.question] = item.value
+            self.parsed[item.question] = item.answer
+        self._rerun()
+        shown = [Understood(self.kb.questions[i.question], i.answer) for i in items]
+        # numbers derived from them (e.g. corrected calcium) are shown once, after the last
+        shown[-1] = Understood(shown[-1].question, shown[-1].answer, self._computed(before))
+        count = len(items)
+        note = Note(f"Using {count} answer{'s' if count != 1 else ''} from the description.")
+        return [note, *shown, *self._next()]
+
+    def _review_case(self, text: str) -> list[Block]:
+        words = normalise(text)
+        if words in ("ok", "okay", "y", "yes", "accept", "use", "use them", "fine"):
+            return self.accept_case()
+        if words in ("cancel", "no", "n", "none", "discard"):
+            self._case = None
+            return [Note("Nothing from the description was used."), *self._reask()]
+        number, _, rest = text.partition("=")
+        if words.startswith("drop "):
+            return self._drop_case_item(words.removeprefix("drop ").strip())
+        if rest and number.strip().isdigit():
+            return self._correct_case_item(int(number), rest)
+        # anything else moves on: the description is set aside and the input handled as usual
+        self._case = None
+        return [Note("The answers read from the description were not used."), *self.respond(text)]
+
+    def _case_item(self, text: str) -> int | None:
+        index = int(text) - 1 if text.isdigit() else -1
+        return index if self._case is not None and 0 <= index < len(self._case) else None
+
+    def _drop_case_item(self, text: str) -> list[Block]:
+        index = self._case_item(text)
+        if index is None or self._case is None:
+            return [Problem("drop needs a number from the list, e.g. drop 1")]
+        del self._case[index]
+        if not self._case:
+            self._case = None
+            return [Note("Nothing from the description is left to use."), *self._reask()]
+        return [self._case_block()]
+
+    def _correct_case_item(self, number: int, text: str) -> list[Block]:
+        index = self._case_item(str(number))
+        if index is None or self._case is None:
+            return [Problem("correct an answer by its number in the list, e.g. 2 = viable")]
+        item = self._case[index]
+        question = self.kb.questions[item.question]
+        try:
+            parsed = parse_answer(question, text)
+        except AnswerError as exc:
+            return [Problem(str(exc))]
+        self._case[index] = Extracted(item.question, parsed.value, item.phrase, parsed)
+        return [self._case_block()]
+
+    def _case_block(self) -> CaseRead:
+        items = tuple(self._case or ())
+        replaces = tuple(
+            i.question
+            for i in items
+            if i.question in self.answers and self.answers[i.question] != i.value
+        )
+        return CaseRead(items, replaces)
 
     # -- answering ---------------------------------------------------------------------
     def _answer(self, text: str) -> list[Block]:
@@ -343,6 +431,13 @@ COMMANDS: tuple[Command, ...] = (
         "save FILE",
         "save the consultation so far as a transcript (save FILE --force overwrites)",
         Consultation.save,
+    ),
+    Command(
+        "case",
+        (),
+        "case TEXT",
+        "read answers from a case description (pasting a description works too)",
+        Consultation.read_case,
     ),
     Command(
         "reload",

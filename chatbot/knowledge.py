@@ -24,6 +24,14 @@ from .model import (
     Unit,
 )
 from .strata import stratify
+from .vocabulary import (
+    CHOICE_KEYS,
+    QUESTION_KEYS,
+    check_references,
+    read_pairs,
+    read_phrases,
+    read_question_vocabulary,
+)
 
 SECTIONS = ("source", "question", "finding", "class", "rule")
 QUESTION_KINDS = ("yesno", "choice", "number")
@@ -46,6 +54,7 @@ def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
     for section in SECTIONS:
         for file, index, table in _items(documents, section):
             loader.read(section, file, index, table)
+    check_references(loader.questions, problems)
     rules = loader.read_rules()
     _check_unique_rules(rules, problems)
     _check_indeterminate(directory, loader.classes, problems)
@@ -146,12 +155,13 @@ class _Loader:
     def _read_question(self, r: TableReader, item_id: str, order: int) -> Question:
         r.check_keys(
             ("id", "text", "kind", "why", "source"),
-            ("label", "choices", "units", "reference", "plausible"),
+            ("label", "choices", "units", "reference", "plausible", *QUESTION_KEYS),
         )
         kind = r.text("kind")
         if kind not in QUESTION_KINDS:
             r.problem("kind", f"unknown kind {kind!r}", f"use one of {', '.join(QUESTION_KINDS)}")
         choices = self._choices(r) if kind == "choice" else ()
+        vocabulary = read_question_vocabulary(r, kind, choices, self._units, self.citation)
         units = self._units(r) if kind == "number" else ()
         if kind != "choice" and "choices" in r.table:
             r.problem("choices", f"only choice questions have choices (this one is {kind!r})")
@@ -172,14 +182,22 @@ class _Loader:
             reference=r.range("reference"),
             plausible=r.range("plausible"),
             label=r.text("label"),
+            **vocabulary,
         )
 
     def _choices(self, r: TableReader) -> tuple[Choice, ...]:
         choices: list[Choice] = []
         for index, table in enumerate(r.tables("choices")):
             c = r.element("choices", index, table)
-            c.check_keys(("id", "label"), ("synonyms",))
-            choice = Choice(c.text("id"), c.text("label"), c.texts("synonyms"))
+            c.check_keys(("id", "label"), ("synonyms", *CHOICE_KEYS))
+            choice = Choice(
+                c.text("id"),
+                c.text("label"),
+                c.texts("synonyms"),
+                read_phrases(c, "phrases"),
+                read_pairs(c, "implies"),
+                c.texts("refines"),
+            )
             if choice.id in RESERVED_ANSWERS or choice.id in (x.id for x in choices):
                 c.problem("id", f"choice id {choice.id!r} is reserved or repeated")
             choices.append(choice)

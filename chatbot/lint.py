@@ -307,6 +307,7 @@ def _unconcluded_classes(kb: KnowledgeBase) -> Iterator[Report]:
 def _uncited_sources(kb: KnowledgeBase) -> Iterator[Report]:
     cited = {rule.citation.source for rule in kb.rules}
     cited |= {question.citation.source for question in kb.questions.values()}
+    cited |= {q.number_choices.citation.source for q in kb.questions.values() if q.number_choices}
     for source in kb.sources.values():
         if source.id not in cited:
             yield Report(

@@ -35,11 +35,21 @@ class Source:
     file: str
 
 
+Pairs = tuple[tuple[str, str], ...]
+"""Answers as (question id, value) pairs: what one answer implies or requires."""
+
+
 @dataclass(frozen=True)
 class Choice:
     id: str
     label: str
     synonyms: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    """Longer phrases that mean this choice in a case description (never a typed answer)."""
+    implies: Pairs = ()
+    """Answers that follow when a case description is read as this choice."""
+    refines: tuple[str, ...] = ()
+    """Choices this one is a more specific case of: read it when a description gives both."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,35 @@ class Unit:
     synonyms: tuple[str, ...] = ()
     infer: bool = True
     """Whether a bare number may be read in this unit when it is the only plausible one."""
+
+
+@dataclass(frozen=True)
+class NumberRange:
+    """A band of a measured number and the choices it is consistent with (the first by default)."""
+
+    choices: tuple[str, ...]
+    low: float | None = None
+    low_inclusive: bool = True
+    high: float | None = None
+    high_inclusive: bool = False
+
+    def holds(self, value: float) -> bool:
+        above = self.low is None or value > self.low or (self.low_inclusive and value == self.low)
+        below = (
+            self.high is None or value < self.high or (self.high_inclusive and value == self.high)
+        )
+        return above and below
+
+
+@dataclass(frozen=True)
+class NumberChoices:
+    """How a measured number named in a case description answers a choice question."""
+
+    names: tuple[str, ...]
+    units: tuple[Unit, ...]
+    ranges: tuple[NumberRange, ...]
+    citation: Citation
+    plausible: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +106,22 @@ class Question:
     reference: tuple[float, float] | None = None
     plausible: tuple[float, float] | None = None
     label: str = ""
+    # The vocabulary for reading a case description (rules/README.md, "Case descriptions").
+    phrases: tuple[str, ...] = ()
+    """Phrases naming what the question asks: yes for a yes/no question; negated, no or none."""
+    names: tuple[str, ...] = ()
+    """Names of the measured thing: followed by a value, or next to a choice ("PTH raised")."""
+    not_phrases: tuple[str, ...] = ()
+    """Phrases containing this question's words that mean something else."""
+    answer_only: tuple[str, ...] = ()
+    """Choice ids or synonyms too vague to be read from a case description."""
+    negative: str = ""
+    """The choice a negated question phrase gives ("no connective-tissue disease": none)."""
+    implies: Pairs = ()
+    """Answers that follow when a case description answers this (other than no or none)."""
+    requires: Pairs = ()
+    """Read from a case description only when these answers are read as well."""
+    number_choices: NumberChoices | None = None
 
     @property
     def unit(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from .answers import ParsedAnswer, reading
@@ -11,6 +11,7 @@ from .blocks import (
     Ask,
     AskUnit,
     Block,
+    CaseRead,
     Changed,
     Conclusion,
     ConditionCheck,
@@ -29,6 +30,7 @@ from .blocks import (
     WhyNot,
 )
 from .engine import FactRef, Firing
+from .intake import Extracted
 from .model import INDETERMINATE, UNKNOWN, Citation, Condition, KnowledgeBase, Question, Unit, Value
 from .possibility import Truth
 
@@ -369,6 +371,33 @@ def understood_text(question: Question, answer: ParsedAnswer) -> str:
     )
 
 
+def _case_read(kb: KnowledgeBase, block: CaseRead) -> list[Line]:
+    """Each answer read from a description, with the phrase it came from."""
+    lines = [Line("From the description calcify read:", "title")]
+    for index, item in enumerate(block.items, start=1):
+        question = kb.questions[item.question]
+        change = " (replaces the earlier answer)" if item.question in block.replaces else ""
+        read = f"{item.question} = {_read_value(question, item.answer)}"
+        lines.append(Line(f"  {index}. {read} ← '{item.phrase}'{change}", "ok"))
+    lines.append(Line(CASE_HELP, "dim"))
+    return lines
+
+
+CASE_HELP = "Type ok to use them, drop N to leave one out, N = ANSWER to correct one, or cancel."
+
+
+def _read_value(question: Question, answer: ParsedAnswer) -> str:
+    """'degenerated (degenerated or damaged, but not dead)', '2.35 mmol/L = 9.42 mg/dL: normal'."""
+    if not isinstance(answer.value, float):
+        label = answer.label if answer.label and answer.label != answer.value else ""
+        return f"{answer.value}: {label}" if label else str(answer.value)
+    text = f"{number(answer.given or answer.value)} {answer.unit}"
+    if answer.unit != question.unit:
+        text += f" = {number(answer.value)} {question.unit}"
+    state = reading(question, answer.value)
+    return f"{text}: {state}" if state else text
+
+
 def _problem(kb: KnowledgeBase, block: Problem) -> list[Line]:
     return [Line(f"Sorry: {_lower_first(block.message)}", "error")]
 
@@ -592,6 +621,7 @@ _RENDERERS: dict[type, Callable[[KnowledgeBase, Any], list[Line]]] = {
     Ask: _ask,
     AskUnit: _ask_unit,
     Understood: _understood,
+    CaseRead: _case_read,
     Problem: _problem,
     Note: _note,
     Conclusion: _conclusion,
@@ -603,3 +633,16 @@ _RENDERERS: dict[type, Callable[[KnowledgeBase, Any], list[Line]]] = {
     Help: _help,
     Farewell: _farewell,
 }
+
+
+def extracted_lines(kb: KnowledgeBase, items: Sequence[Extracted]) -> list[str]:
+    """A one-shot report's section on what was read from a case description."""
+    lines = ["Read from the case description:"]
+    for item in items:
+        question = kb.questions[item.question]
+        lines.append(f"  {item.question} = {_read_value(question, item.answer)} ← '{item.phrase}'")
+    return [*lines, ""]
+
+
+def extracted_data(items: Sequence[Extracted]) -> list[dict[str, Any]]:
+    return [{"question": i.question, "value": i.value, "phrase": i.phrase} for i in items]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from prompt_toolkit import PromptSession
@@ -110,6 +110,7 @@ def run_repl(
     recorder: Recorder | None = None,
     session_args: dict[str, Any] | None = None,
     opening: list[Block] | None = None,
+    scripted: Sequence[str] = (),
 ) -> int:
     """The interactive loop: Ctrl-C cancels the line and asks again, Ctrl-D ends cleanly.
 
@@ -128,6 +129,12 @@ def run_repl(
         show(consultation.start(), recorder)
     else:  # a resumed session: its beginning is already in the recording
         show(opening, None)
+    for text in scripted:  # typed on the user's behalf (calcify --case)
+        _print_line(
+            Line(f"> {text}", "user"), color, session_args.get("output") if session_args else None
+        )
+        recorder.user(text)
+        show(carry_out(consultation.respond(text), consultation, recorder), recorder)
     while not consultation.quit:
         try:
             text = session.prompt(_prompt(consultation))

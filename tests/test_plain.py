@@ -76,3 +76,16 @@ def test_record_refuses_to_overwrite(tmp_path: Path, existing: bool) -> None:
         assert result.returncode == 0
         body = [line for line in target.read_text().splitlines() if not line.startswith("#")]
         assert body == result.stdout.decode().splitlines()
+
+
+def test_case_option_reads_the_description_then_asks_what_is_missing() -> None:
+    result = subprocess.run(
+        [calcify(), "--case", "caseous necrosis in a hilar lymph node, calcium 9.2 mg/dL"],
+        input=b"quit\n",
+        capture_output=True,
+        timeout=60,
+    )
+    out = result.stdout.decode()
+    assert result.returncode == 0
+    assert "> case caseous necrosis" in out and "> ok" in out and "Using 4 answers" in out
+    assert "Question 2:" in out  # only the questions still needed are asked
