@@ -15,6 +15,11 @@ test: $(STAMP)
 	$(BIN)/mypy --strict chatbot
 	$(BIN)/pytest -n auto
 
+# bench/ is a directory, so the target is phony or make would find it up to date.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -6,12 +6,15 @@ pending questions from the possibility analysis. Pure: no I/O.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 from .engine import Engine, Evaluation, FactRef, Firing
 from .model import INDETERMINATE, UNKNOWN, KnowledgeBase, Rule, Value
-from .possibility import Possibility, Truth
+from .possibility import Possibility, Truth, index_of
 
 ClassState = Literal["established", "supported", "possible", "ruled_out"]
 
@@ -53,13 +56,33 @@ class Assessment:
 
 
 def assess(engine: Engine, answers: dict[str, Value]) -> Assessment:
-    """Run the engine on the answers and read the result."""
-    return assess_evaluation(engine.kb, engine.evaluate(answers))
+    """Run the engine on the answers and read the result.
+
+    The engine hands back the same Evaluation for answers it saw recently, and the reading of
+    a recent one is kept too (`back`, a restart or a replayed corpus ask for them again).
+    """
+    evaluation = engine.evaluate(answers)
+    kept = _ASSESSED.setdefault(engine, OrderedDict())
+    found = kept.get(id(evaluation))
+    if found is not None and found[0] is evaluation:
+        kept.move_to_end(id(evaluation))
+        return found[1]
+    assessment = assess_evaluation(engine.kb, evaluation)
+    kept[id(evaluation)] = (evaluation, assessment)
+    if len(kept) > KEPT:
+        kept.popitem(last=False)
+    return assessment
+
+
+KEPT = 256
+"""How many readings are kept per engine."""
+_ASSESSED: WeakKeyDictionary[Engine, OrderedDict[int, tuple[Evaluation, Assessment]]] = (
+    WeakKeyDictionary()
+)
 
 
 def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
     possible = Possibility(kb, evaluation)
-    askable = Possibility(kb, evaluation, unknown_blocks=True)
     conclusions = sorted(evaluation.of_kind("conclude"), key=lambda f: _rank(f.rule))
     winner = conclusions[0] if conclusions else None
     classification = winner.rule.outcome.class_id if winner else INDETERMINATE
@@ -72,9 +95,12 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
         None,
     )
     supporting = [f for f in (winner, subtype_firing) if f is not None]
+    differential = _differential(kb, evaluation, possible, classification)
+    # Made once `possible` is worked out: without `unknown` answers it reads the same.
+    askable = Possibility(kb, evaluation, unknown_blocks=True)
     relevant = [
         r
-        for r in kb.rules
+        for r in _conclude_rules(kb, askable)
         if r.outcome.kind == "conclude" and _matters(r, askable, winner, subtype_firing)
     ]
     provisional = winner is not None and any(
@@ -87,9 +113,25 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
         provisional=provisional,
         chain=chain_of(evaluation, supporting),
         caveats=_unique_caveats(evaluation, classification),
-        differential=_differential(kb, evaluation, possible, classification),
+        differential=differential,
         pending=_pending(kb, askable, relevant),
     )
+
+
+def _conclude_rules(kb: KnowledgeBase, possible: Possibility) -> Sequence[Rule]:
+    """The conclude rules that can still fire, in knowledge-base order; with a cycle in the
+    network every rule, as before (there the order in which truths are first read matters)."""
+    if not possible.is_acyclic:
+        return kb.rules
+    classes: tuple[str, ...] = index_of(kb).cached(
+        "concluded classes",
+        "",
+        lambda: tuple(
+            dict.fromkeys(r.outcome.class_id for r in kb.rules if r.outcome.kind == "conclude")
+        ),
+    )
+    alive = (r for class_id in classes for r in possible.possible_concluders(class_id))
+    return sorted(alive, key=lambda r: r.order)
 
 
 def _rank(rule: Rule) -> tuple[int, int]:
@@ -135,7 +177,11 @@ def _differential(
     for class_id in kb.classes:
         rules = kb.rules_concluding(class_id)
         fired_here = tuple(r.id for r in rules if r.id in fired)
-        open_rules = [r for r in rules if possible.rule(r) is Truth.OPEN and r.id not in fired]
+        open_rules = [
+            r
+            for r in possible.possible_concluders(class_id)
+            if possible.rule(r) is Truth.OPEN and r.id not in fired
+        ]
         deciding = _ordered(kb, set().union(*(possible.deciders(r) for r in open_rules)))
         if class_id == winner:
             state: ClassState = "established"
@@ -159,7 +205,13 @@ def _pending(kb: KnowledgeBase, possible: Possibility, relevant: list[Rule]) -> 
         for question_id in possible.deciders(rule):
             if possible.is_askable(question_id):
                 touched.setdefault(question_id, set()).add(rule.outcome.class_id)
-    remaining = {q: _expected_remaining(kb, possible, q) for q in touched}
+    if possible.is_acyclic:
+        open_by_class = _open_concluders(kb, possible)
+        remaining = {
+            q: _expected_remaining_at_once(kb, possible, q, open_by_class) for q in touched
+        }
+    else:
+        remaining = {q: _expected_remaining(kb, possible, q) for q in touched}
     order = {qid: q.order for qid, q in kb.questions.items()}
     return tuple(sorted(touched, key=lambda q: (remaining[q], -len(touched[q]), order[q])))
 
@@ -180,8 +232,48 @@ def _possible_classes(kb: KnowledgeBase, possible: Possibility) -> int:
     )
 
 
+def _open_concluders(kb: KnowledgeBase, possible: Possibility) -> dict[str, list[Rule]]:
+    """For each class but indeterminate, the rules concluding it that can still fire."""
+    return {
+        class_id: list(possible.possible_concluders(class_id))
+        for class_id in kb.classes
+        if class_id != INDETERMINATE
+    }
+
+
+def _expected_remaining_at_once(
+    kb: KnowledgeBase, possible: Possibility, question_id: str, open_by_class: dict[str, list[Rule]]
+) -> float:
+    """_expected_remaining with every answer analysed at once (the same number)."""
+    values = _hypotheses(kb, question_id)
+    by_value = possible.by_value(question_id, values)
+    counts = [0] * len(values)
+    dependent = kb.dependents[question_id]
+    for rules in open_by_class.values():
+        if any(r.id not in dependent for r in rules):
+            counts = [count + 1 for count in counts]  # OPEN or TRUE whatever the answer
+            continue
+        found: set[int] = set()
+        for rule in rules:
+            positions = by_value.possible_positions(rule)
+            if positions is None:
+                found = set(range(len(values)))
+                break
+            found |= positions
+        for position in found:
+            counts[position] += 1
+    return round(sum(counts) / len(counts), 6)
+
+
 def _hypotheses(kb: KnowledgeBase, question_id: str) -> tuple[Value, ...]:
     """Representative answers: every choice, or a number on each side of each threshold."""
+    found: tuple[Value, ...] = index_of(kb).cached(
+        "hypotheses", question_id, lambda: _representatives(kb, question_id)
+    )
+    return found
+
+
+def _representatives(kb: KnowledgeBase, question_id: str) -> tuple[Value, ...]:
     question = kb.questions[question_id]
     if question.kind != "number":
         return question.allowed_values()

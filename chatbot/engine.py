@@ -7,6 +7,7 @@ order, so a changed answer never leaves a stale conclusion behind. No I/O.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,9 @@ from typing import Any
 from . import _experta as ex
 from .formula import evaluate
 from .model import UNKNOWN, Condition, KnowledgeBase, Rule, Value
+
+RECENT = 256
+"""How many evaluations an Engine keeps."""
 
 FactRef = tuple[str, str, Value]
 """A fact as the trace shows it: (kind, subject, value), e.g. ("answer", "albumin", 2.5)."""
@@ -53,20 +57,40 @@ class Evaluation:
 class Engine:
     """A compiled knowledge base; evaluate() runs it on a set of answers."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, experta_base: type = ex.FastKnowledgeEngine) -> None:
+        """experta_base=ex.KnowledgeEngine runs experta's stock matcher, the reference the fast
+        one is tested against; the results are the same."""
         self.kb = kb
-        engine_class = _build_engine_class(kb)
+        engine_class = _build_engine_class(kb, experta_base)
         self._engine: Any = engine_class()
         self._order = {qid: q.order for qid, q in kb.questions.items()}
+        self._recent: OrderedDict[tuple[tuple[str, str], ...], Evaluation] = OrderedDict()
 
     def evaluate(self, answers: Mapping[str, Value]) -> Evaluation:
-        """Run the rules from scratch on these answers and return the recorded firings."""
+        """Run the rules from scratch on these answers and return the recorded firings.
+
+        A run is deterministic, so the evaluations of the last RECENT answer sets (the same
+        answers in the same order, as `back` or a replayed transcript brings them) are kept.
+        """
+        answers = {q: _canonical(v) for q, v in answers.items()}
+        key = tuple((q, repr(v)) for q, v in answers.items())
+        evaluation = self._recent.get(key)
+        if evaluation is None:
+            evaluation = self._run(answers)
+            self._recent[key] = evaluation
+            if len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(key)
+        return evaluation
+
+    def _run(self, answers: dict[str, Value]) -> Evaluation:
         engine = self._engine
         engine.reset()
         engine.calcify_trace = []
-        answers = {q: _canonical(v) for q, v in answers.items()}
-        for question_id in sorted(answers, key=lambda q: self._order.get(q, 0)):
-            engine.declare(ex.Answer(question=question_id, value=answers[question_id]))
+        ordered = sorted(answers, key=lambda q: self._order.get(q, 0))
+        if ordered:  # declared together: one agenda update, the same agenda
+            engine.declare(*(ex.Answer(question=q, value=answers[q]) for q in ordered))
         engine.run()
         return Evaluation(answers, tuple(engine.calcify_trace))
 
@@ -77,7 +101,7 @@ def _canonical(value: Value) -> Value:
     return float(value) if is_int else value
 
 
-def _build_engine_class(kb: KnowledgeBase) -> type:
+def _build_engine_class(kb: KnowledgeBase, base: type) -> type:
     # Every rule gets its own salience (stratum first, then knowledge-base order), so the
     # agenda never holds equal keys for different rules: the firing order, and with it the
     # trace, is the same on every run and every hash seed.
@@ -85,22 +109,21 @@ def _build_engine_class(kb: KnowledgeBase) -> type:
     for rule in kb.rules:
         salience = -(kb.strata.get(rule.id, 0) * 100_000 + rule.order)
         patterns = [_pattern(c, i) for i, c in enumerate(rule.conditions)]
-        attributes[f"rule_{rule.order}"] = ex.ExpertaRule(*patterns, salience=salience)(
-            _handler(rule)
-        )
-    return type("CalcifyEngine", (ex.KnowledgeEngine,), attributes)
+        attributes[f"rule_{rule.order}"] = ex.handled_rule(patterns, salience, _handler(rule))
+    return type("CalcifyEngine", (base,), attributes)
 
 
 def _pattern(condition: Condition, index: int) -> Any:
     if condition.op == "absent":
         return ex.NOT(ex.Finding(id=condition.subject))
-    test = predicate(condition)
+    # An equality test is a literal, which the matcher indexes; the others are predicates.
+    test = condition.value if condition.op == "is" else ex.P(predicate(condition))
     if condition.subject_kind == "question":
-        fact = ex.Answer(question=condition.subject, value=ex.P(test))
+        fact = ex.Answer(question=condition.subject, value=test)
     elif condition.op == "present":
         fact = ex.Finding(id=condition.subject)
     else:
-        fact = ex.Finding(id=condition.subject, value=ex.P(test))
+        fact = ex.Finding(id=condition.subject, value=test)
     return getattr(ex.AS, f"f{index}") << fact
 
 

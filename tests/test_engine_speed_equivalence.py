@@ -1,0 +1,244 @@
+"""The fast paths give exactly what the stock paths give.
+
+Fast: the FastReteMatcher engine (indexed alpha network, dirty conflict sets, literal
+equality patterns) and the incremental, all-answers-at-once possibility analysis. Stock:
+experta's own KnowledgeEngine on the patterns as first compiled, and the analysis started from
+scratch with one hypothetical Possibility per answer (what a network with a cycle gets).
+Every consultation below runs through both and must print the same lines and reach the same
+assessments; no timing here (that is bench/).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import shutil
+import tomllib
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURE_KB, REAL_KB
+
+from chatbot import _experta as ex
+from chatbot import engine as engine_module
+from chatbot.answers import parse_answer
+from chatbot.assessment import (
+    _expected_remaining,
+    _expected_remaining_at_once,
+    _open_concluders,
+    assess,
+)
+from chatbot.dialogue import Consultation
+from chatbot.engine import Engine, Evaluation
+from chatbot.errors import AnswerError
+from chatbot.knowledge import load_knowledge_base
+from chatbot.model import Condition, KnowledgeBase, Value
+from chatbot.possibility import Possibility, Truth, index_of
+from chatbot.render import blocks_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "data" / "real_cases.toml"
+
+
+def synthetic_module() -> Any:
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SYNTHETIC = synthetic_module()
+
+
+@pytest.fixture(scope="module")
+def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path: Path = SYNTHETIC.write_knowledge_base(tmp_path_factory.mktemp("synthetic"), 240)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cyclic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture knowledge base plus a rule that closes a positive cycle (hot <-> stressed)."""
+    directory = tmp_path_factory.mktemp("cyclic") / "kb"
+    shutil.copytree(FIXTURE_KB, directory)
+    (directory / "zloop.toml").write_text(
+        "[[rule]]\n"
+        'id = "loop.back"\n'
+        'when = [{ finding = "stressed" }, { question = "casing", is = "dented" }]\n'
+        'derive = { finding = "hot" }\n'
+        'because = "A stressed, dented widget runs hot."\n'
+        'source = { id = "shop-notes", locator = "page 9" }\n',
+        encoding="utf-8",
+    )
+    return directory
+
+
+def stock_pattern(condition: Condition, index: int) -> Any:
+    """engine._pattern as first written: every test a predicate, none a literal."""
+    if condition.op == "absent":
+        return ex.NOT(ex.Finding(id=condition.subject))
+    test = engine_module.predicate(condition)
+    if condition.subject_kind == "question":
+        fact = ex.Answer(question=condition.subject, value=ex.P(test))
+    elif condition.op == "present":
+        fact = ex.Finding(id=condition.subject)
+    else:
+        fact = ex.Finding(id=condition.subject, value=ex.P(test))
+    return getattr(ex.AS, f"f{index}") << fact
+
+
+def stock_engine(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    with monkeypatch.context() as patch:
+        patch.setattr(engine_module, "_pattern", stock_pattern)
+        return Engine(kb, ex.KnowledgeEngine)
+
+
+def stock_kb(directory: Path) -> KnowledgeBase:
+    """A separate copy of the knowledge base whose analysis never takes the fast path."""
+    kb = load_knowledge_base(directory)
+    index_of(kb).acyclic = False
+    return kb
+
+
+def random_answers(kb: KnowledgeBase, rng: random.Random, most: int) -> dict[str, Value]:
+    answers: dict[str, Value] = {}
+    questions = list(kb.questions.values())
+    for question in rng.sample(questions, rng.randint(0, min(most, len(questions)))):
+        try:
+            answers[question.id] = parse_answer(
+                question, SYNTHETIC.random_answer(question, rng)
+            ).value
+        except AnswerError:
+            continue
+    return answers
+
+
+def random_inputs(kb: KnowledgeBase, consultation: Consultation, rng: random.Random) -> str:
+    """What a user might type next: mostly an answer, now and then a command."""
+    roll = rng.random()
+    if roll < 0.08:
+        return "back"
+    if roll < 0.14 and consultation.answers:
+        return f"change {rng.choice(sorted(consultation.answers))}"
+    if roll < 0.17:
+        return "restart"
+    question = consultation.current
+    if question is None:
+        return "summary"
+    return str(SYNTHETIC.random_answer(question, rng))
+
+
+def drive(consultation: Consultation, inputs: Iterator[str], turns: int) -> list[str]:
+    kb = consultation.kb
+    lines = [line.text for line in blocks_lines(kb, consultation.start())]
+    for _ in range(turns):
+        if consultation.quit:
+            break
+        text = next(inputs)
+        lines.append(f"> {text}")
+        lines += [line.text for line in blocks_lines(kb, consultation.respond(text))]
+        lines.append(repr(consultation.assessment.pending))
+    return lines
+
+
+def typed(kb: KnowledgeBase, consultation: Consultation, seed: int) -> Iterator[str]:
+    rng = random.Random(seed)
+    while True:
+        yield random_inputs(kb, consultation, rng)
+
+
+@pytest.mark.parametrize("name", ["fixture", "real", "synthetic"])
+def test_the_fast_engine_fires_what_experta_fires(
+    name: str, synthetic_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = {"fixture": FIXTURE_KB, "real": REAL_KB, "synthetic": synthetic_dir}[name]
+    kb = load_knowledge_base(directory)
+    fast, stock = Engine(kb), stock_engine(kb, monkeypatch)
+    rng = random.Random(11)
+    for _ in range(120):
+        answers = random_answers(kb, rng, most=12)
+        assert fast.evaluate(answers) == stock.evaluate(answers), answers
+
+
+@pytest.mark.parametrize("name", ["fixture", "real", "synthetic"])
+@pytest.mark.parametrize("seed", range(6))
+def test_consultations_print_the_same_on_both_paths(
+    name: str, seed: int, synthetic_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = {"fixture": FIXTURE_KB, "real": REAL_KB, "synthetic": synthetic_dir}[name]
+    kb, reference = load_knowledge_base(directory), stock_kb(directory)
+    fast = Consultation(kb)
+    stock = Consultation(reference, stock_engine(reference, monkeypatch))
+    assert drive(fast, typed(kb, fast, seed), 30) == drive(stock, typed(kb, stock, seed), 30)
+
+
+def case_inputs(consultation: Consultation, case: dict[str, Any]) -> Iterator[str]:
+    while True:
+        question = consultation.current
+        yield "quit" if question is None else str(case["answers"].get(question.id, "unknown"))
+
+
+def test_real_cases_read_the_same_on_both_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fourth case (the stock path is slow); bench/run.py compares all of them."""
+    kb, reference = load_knowledge_base(REAL_KB), stock_kb(REAL_KB)
+    fast_engine, slow_engine = Engine(kb), stock_engine(reference, monkeypatch)
+    with CASES.open("rb") as handle:
+        cases = tomllib.load(handle)["case"]
+    for case in cases[::4]:
+        fast = Consultation(kb, fast_engine)
+        stock = Consultation(reference, slow_engine)
+        turns = len(kb.questions)
+        fast_lines = drive(fast, case_inputs(fast, case), turns)
+        assert fast_lines == drive(stock, case_inputs(stock, case), turns), case["name"]
+
+
+@pytest.mark.parametrize("name", ["real", "synthetic"])
+def test_all_answers_at_once_counts_what_one_at_a_time_counts(
+    name: str, synthetic_dir: Path
+) -> None:
+    directory = {"real": REAL_KB, "synthetic": synthetic_dir}[name]
+    kb = load_knowledge_base(directory)
+    engine = Engine(kb)
+    rng = random.Random(5)
+    for _ in range(25):
+        askable = Possibility(kb, engine.evaluate(random_answers(kb, rng, most=6)), True)
+        open_by_class = _open_concluders(kb, askable)
+        for question_id in kb.questions:
+            if askable.is_askable(question_id):
+                at_once = _expected_remaining_at_once(kb, askable, question_id, open_by_class)
+                assert at_once == _expected_remaining(kb, askable, question_id), question_id
+
+
+def test_a_network_with_a_cycle_takes_the_stock_path(
+    cyclic_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = load_knowledge_base(cyclic_dir)
+    assert not index_of(kb).acyclic
+    assert index_of(load_knowledge_base(FIXTURE_KB)).acyclic
+    fast, stock = Engine(kb), stock_engine(kb, monkeypatch)
+    rng = random.Random(3)
+    for _ in range(60):
+        answers = random_answers(kb, rng, most=5)
+        assert assess(fast, answers) == assess(stock, answers)
+
+
+def test_a_changed_derived_number_is_read_again() -> None:
+    """Same answers, another number from the formula (as when a rule fires twice in another
+    order): what read the number is worked out again, not carried over."""
+    kb = load_knowledge_base(FIXTURE_KB)
+    answers: dict[str, Value] = {"temperature": 120.0, "voltage": 12.0}
+    evaluation = Engine(kb).evaluate(answers)
+    overloaded = kb.rule("heat.overloaded")
+    assert overloaded is not None
+    assert Possibility(kb, evaluation).rule(overloaded) is Truth.TRUE
+    firings = tuple(
+        replace(f, declared=(*f.declared[:2], 1.0)) if f.rule.id == "heat.load" else f
+        for f in evaluation.firings
+    )
+    lower = Evaluation(evaluation.answers, firings)
+    assert Possibility(kb, lower).rule(overloaded) is Truth.FALSE
+    assert Possibility(kb, evaluation).rule(overloaded) is Truth.TRUE
