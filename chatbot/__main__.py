@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import json
 import sys
@@ -131,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     try:
         kb = load_knowledge_base(args.rules or default_rules_dir())
+        # the knowledge base lives as long as the process: keep the collector from rescanning it
+        gc.freeze()
         return _dispatch(parser, args, kb)
     except KnowledgeBaseError as exc:
         print(f"calcify: {exc}", file=sys.stderr)

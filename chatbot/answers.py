@@ -6,6 +6,7 @@ Pure: no I/O. Errors are AnswerError subclasses whose message says what is accep
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ class ImplausibleValue(AnswerError):
     """A number outside the physiologically possible range."""
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """Lower case, no accents, British spellings folded to American, punctuation to spaces."""
     text = unicodedata.normalize("NFKD", text.casefold())
@@ -161,8 +163,10 @@ def _parse_choice(question: Question, text: str) -> ParsedAnswer:
     raise UnclearAnswer(f"{text.strip()!r} is not one of the choices. {accepted(question)}")
 
 
-def _names(*names: str) -> list[str]:
-    return [normalise(n) for n in names]
+@functools.lru_cache(maxsize=4096)
+def _names(*names: str) -> tuple[str, ...]:
+    """The names normalised (cached: choices and their synonyms are read on every answer)."""
+    return tuple(normalise(n) for n in names)
 
 
 def _exact(words: str, *names: str) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 from weakref import WeakKeyDictionary
 
@@ -16,7 +17,7 @@ from .engine import Engine, Evaluation, FactRef, Firing
 from .model import INDETERMINATE, UNKNOWN, KnowledgeBase, Rule, Value
 from .possibility import Possibility, Truth, index_of
 
-ClassState = Literal["established", "supported", "possible", "ruled_out"]
+ClassState = Literal["established", "supported", "possible", "outranked", "ruled_out"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,19 @@ class Assessment:
     provisional: bool
     chain: tuple[Firing, ...]
     caveats: tuple[Firing, ...]
-    differential: tuple[ClassAssessment, ...]
     pending: tuple[str, ...]
+    possibility: Possibility = field(compare=False, repr=False)
+    """The analyses the differential is read from when it is first asked for: one where an
+    `unknown` answer stays open, one where it blocks (it will not be asked again)."""
+    askable: Possibility = field(compare=False, repr=False)
+    winner: Rule | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def differential(self) -> tuple[ClassAssessment, ...]:
+        """Every class: established, supported, still possible (with what decides it),
+        outranked or ruled out. Worked out on first use: most turns need only the pending
+        questions."""
+        return _differential(self)
 
     @property
     def answers(self) -> dict[str, Value]:
@@ -95,8 +107,6 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
         None,
     )
     supporting = [f for f in (winner, subtype_firing) if f is not None]
-    differential = _differential(kb, evaluation, possible, classification)
-    # Made once `possible` is worked out: without `unknown` answers it reads the same.
     askable = Possibility(kb, evaluation, unknown_blocks=True)
     relevant = [
         r
@@ -113,8 +123,10 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation) -> Assessment:
         provisional=provisional,
         chain=chain_of(evaluation, supporting),
         caveats=_unique_caveats(evaluation, classification),
-        differential=differential,
         pending=_pending(kb, askable, relevant),
+        possibility=possible,
+        askable=askable,
+        winner=winner.rule if winner else None,
     )
 
 
@@ -169,32 +181,50 @@ def _unique_caveats(evaluation: Evaluation, classification: str) -> tuple[Firing
     return tuple(caveats)
 
 
-def _differential(
-    kb: KnowledgeBase, evaluation: Evaluation, possible: Possibility, winner: str
-) -> tuple[ClassAssessment, ...]:
-    fired = {f.rule.id for f in evaluation.of_kind("conclude")}
+def _differential(a: Assessment) -> tuple[ClassAssessment, ...]:
+    possible, kb = a.possibility, a.possibility.kb
+    fired = {f.rule.id for f in a.evaluation.of_kind("conclude")}
+    firm = a.winner is not None and a.askable.rule(a.winner) is Truth.TRUE
     rows = []
     for class_id in kb.classes:
-        rules = kb.rules_concluding(class_id)
-        fired_here = tuple(r.id for r in rules if r.id in fired)
+        fired_here = tuple(r.id for r in kb.rules_concluding(class_id) if r.id in fired)
         open_rules = [
             r
             for r in possible.possible_concluders(class_id)
             if possible.rule(r) is Truth.OPEN and r.id not in fired
         ]
-        deciding = _ordered(kb, set().union(*(possible.deciders(r) for r in open_rules)))
-        if class_id == winner:
-            state: ClassState = "established"
-        elif fired_here:
-            state = "supported"
-        elif open_rules:
-            state = "possible"
-        else:
-            state = "ruled_out"
-        if class_id == INDETERMINATE and state == "ruled_out" and winner != INDETERMINATE:
+        state = _state(a, class_id, fired_here, open_rules, firm)
+        if class_id == INDETERMINATE and state == "ruled_out" and a.classification != INDETERMINATE:
             continue
+        deciding = _deciding(a, open_rules) if state == "possible" else ()
         rows.append(ClassAssessment(class_id, state, fired_here, deciding))
     return tuple(rows)
+
+
+def _state(
+    a: Assessment, class_id: str, fired: tuple[str, ...], open_rules: list[Rule], firm: bool
+) -> ClassState:
+    if class_id == a.classification:
+        return "established"
+    if fired:
+        return "supported"
+    if not open_rules:
+        return "ruled_out"
+    if firm and a.winner is not None and all(_rank(r) > _rank(a.winner) for r in open_rules):
+        return "outranked"  # it could still fire, but never above the settled conclusion
+    return "possible"
+
+
+def _deciding(a: Assessment, open_rules: list[Rule]) -> tuple[str, ...]:
+    """Questions that can still decide the class: unanswered ones it waits on (with unknown
+    answers blocking), and those answered unknown that would decide it if known."""
+    askable, possible = a.askable, a.possibility
+    found: set[str] = set()
+    for rule in open_rules:
+        if askable.rule(rule) is Truth.OPEN:
+            found |= askable.deciders(rule)
+        found |= {q for q in possible.deciders(rule) if a.evaluation.answers.get(q) == UNKNOWN}
+    return _ordered(possible.kb, found)
 
 
 def _pending(kb: KnowledgeBase, possible: Possibility, relevant: list[Rule]) -> tuple[str, ...]:

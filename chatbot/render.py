@@ -40,6 +40,7 @@ STATE_WORDS = {
     "established": "established",
     "supported": "also supported",
     "possible": "still possible",
+    "outranked": "outranked",
     "ruled_out": "ruled out",
 }
 
@@ -155,11 +156,12 @@ def caveat_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
 
 
 def differential_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
-    """Every class with its state; an undecided 'indeterminate' is left out once a class stands."""
+    """Every class with its state; 'indeterminate' is left out once a class stands, unless
+    one of its rules fired."""
     lines = ["Differential:"]
     for row in a.differential:
         hidden = row.class_id == INDETERMINATE and a.classification != INDETERMINATE
-        if hidden and row.state == "possible":
+        if hidden and row.state in ("possible", "outranked"):
             continue
         label = kb.classes[row.class_id].label
         lines.append(f"  {STATE_WORDS[row.state]:<15} {label}{_deciding(kb, a, row)}")

@@ -53,7 +53,7 @@ def test_classify_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert {row["class"]: row["state"] for row in data["differential"]} == {
         "cracked": "ruled_out",
         "overheated": "established",
-        "rusted": "possible",
+        "rusted": "outranked",
         "sound": "ruled_out",
     }
     assert data["questions_pending"] == []
