@@ -3,10 +3,10 @@
     .venv/bin/python bench/run.py          # everything, then writes bench/RESULTS.md (~5 min)
     .venv/bin/python bench/run.py --quick  # fewer runs, a smoke test
 
-Every measurement runs in fresh subprocesses, once for the code *before* the engine work
-(chatbot/ of the working tree with the engine, possibility and assessment modules taken from
---before-rev) and once for the working tree (*after*), interleaved so both see the same load.
-Both must print the same text: the run stops if they do not.
+Every measurement runs in fresh subprocesses, once on the stock paths (*before*: experta's own
+matcher and the possibility analysis from scratch, see bench/stock.py) and once on the paths
+calcify uses (*after*), interleaved so both see the same load. Both must print the same text:
+the run stops if they do not.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -33,9 +32,7 @@ ROOT = BENCH.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 CALCIFY = ROOT / ".venv" / "bin" / "calcify"
 CASES = ROOT / "tests" / "data" / "real_cases.toml"
-OPTIMISED = ("_experta.py", "engine.py", "possibility.py", "assessment.py")
-BEFORE_REV = "e312f98"
-"""The last commit with the engine, possibility and assessment modules as first written."""
+STOCK = [str(PYTHON), str(BENCH / "stock.py")]
 SIZES = (100, 1000, 3000)
 MIN_CORPUS = 20
 TARGETS = {
@@ -174,6 +171,10 @@ WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
 
 def run_worker(name: str, args: Sequence[str]) -> None:
     sys.path.insert(0, str(BENCH))
+    if os.environ.get("CALCIFY_BENCH_STOCK"):
+        from stock import use_stock_paths
+
+        use_stock_paths()
     converted = [int(a) if a.isdigit() else a for a in args]
     print(json.dumps(WORKERS[name](*converted)))
 
@@ -184,8 +185,9 @@ def run_worker(name: str, args: Sequence[str]) -> None:
 class Variant:
     """One version of the code: a directory that holds chatbot/ and rules/."""
 
-    def __init__(self, name: str, root: Path, work: Path) -> None:
+    def __init__(self, name: str, root: Path, work: Path, stock: bool = False) -> None:
         self.name, self.root, self.cwd = name, root, work
+        self.calcify = STOCK if stock else [str(CALCIFY)]
         self.env = {
             **os.environ,
             "PYTHONPATH": str(root),
@@ -195,6 +197,8 @@ class Variant:
         }
         for setting in ("PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE"):
             self.env.pop(setting, None)
+        if stock:
+            self.env["CALCIFY_BENCH_STOCK"] = "1"
 
     def worker(self, name: str, *args: object) -> dict[str, Any]:
         command = [str(PYTHON), str(BENCH / "run.py"), "--worker", name, *map(str, args)]
@@ -216,7 +220,7 @@ class Variant:
             env.pop("PYTHONPYCACHEPREFIX")
         start = time.perf_counter()
         process = subprocess.Popen(
-            [str(CALCIFY)],
+            self.calcify,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -235,23 +239,9 @@ class Variant:
     def replay_command_s(self, directory: Path, jobs: int) -> float:
         """Wall time of the whole `calcify replay --jobs N` command."""
         start = time.perf_counter()
-        command = [str(CALCIFY), "replay", "--jobs", str(jobs), str(directory)]
+        command = [*self.calcify, "replay", "--jobs", str(jobs), str(directory)]
         subprocess.run(command, env=self.env, cwd=self.cwd, capture_output=True, check=False)
         return time.perf_counter() - start
-
-
-def before_tree(work: Path, rev: str) -> Path:
-    """chatbot/ of the working tree with the optimised modules taken from rev; rules/ shared."""
-    root = work / "before"
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "chatbot", root / "chatbot", ignore=ignore)
-    for name in OPTIMISED:
-        show = ["git", "show", f"{rev}:chatbot/{name}"]
-        text = subprocess.run(show, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-        (root / "chatbot" / name).write_text(text, encoding="utf-8")
-    for shared in ("rules", "transcripts"):
-        (root / shared).symlink_to(ROOT / shared)
-    return root
 
 
 def interleaved(
@@ -403,10 +393,10 @@ def report_lines(report: dict[str, Any], command: str) -> Iterator[str]:
     yield f"{m['os']}; load average at the start {m['load']}. Rerun: `{command}` (bench/README.md)."
     yield ""
     yield (
-        "*Before*: the engine, possibility and assessment modules as first written"
-        f" (`{BEFORE_REV}`), with the rest of the working tree; *after*: the working tree."
-        " Both ran interleaved in fresh processes on the same knowledge base and printed"
-        " identical text. Numbers are medians unless a row says otherwise."
+        "*Before*: the stock paths (experta's own matcher, the possibility analysis from"
+        " scratch; bench/stock.py); *after*: the paths calcify uses. Both ran interleaved in"
+        " fresh processes on the same code and knowledge base and printed identical text."
+        " Numbers are medians unless a row says otherwise."
     )
     for section in (first_section, turn_section, replay_section, synthetic_section):
         yield ""
@@ -588,7 +578,6 @@ def synthetic_rows(size: str, data: dict[str, Any]) -> list[list[str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="calcify's benchmarks; writes RESULTS.md")
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
-    parser.add_argument("--before-rev", default=BEFORE_REV, help="git revision of 'before'")
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -600,7 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="calcify-bench-") as temporary:
         work = Path(temporary)
         variants = [
-            Variant("before", before_tree(work, args.before_rev), work),
+            Variant("before", ROOT, work, stock=True),
             Variant("after", ROOT, work),
         ]
         report = measure_all(variants, work, args.quick)

@@ -36,9 +36,16 @@ def extract(kb: KnowledgeBase, text: str) -> list[Extracted]:
     return [Extracted(c.question, c.value, text[c.start : c.end], c.answer) for c in ordered]
 
 
+SHORTEST_CASE = 2
+"""Fewer words than this are one answer: two facts need at least two words ("CKD, TB")."""
+
+
 def looks_like_a_case(kb: KnowledgeBase, text: str) -> bool:
     """True for a description (facts in two separate phrases, or a long text), not one answer."""
-    if len(words(text)) >= LONG_TEXT:
+    count = len(text.split())
+    if count < SHORTEST_CASE:  # the usual typed answer: no need to read it as a description
+        return False
+    if count >= LONG_TEXT and len(words(text)) >= LONG_TEXT:
         return True
     spans = sorted((c.start, c.end) for c in _Reading(kb, text).resolve().values())
     separate, reach = 0, -1

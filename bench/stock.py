@@ -1,0 +1,27 @@
+"""calcify on its stock paths: experta's own matcher and the possibility analysis started from
+scratch, one hypothetical analysis per answer. The reference the speed-ups are measured
+against; it prints exactly the same text, only slower.
+
+    python bench/stock.py [calcify arguments]     # calcify, run on the stock paths
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def use_stock_paths() -> None:
+    """Switch this process to the stock paths (before any Engine is built)."""
+    from chatbot import _experta as ex
+    from chatbot import engine, possibility
+
+    engine.Engine.__init__.__defaults__ = (ex.KnowledgeEngine,)
+    possibility._is_acyclic = lambda kb: False  # the path a network with a cycle takes
+
+
+if __name__ == "__main__":
+    use_stock_paths()
+    from chatbot.__main__ import run
+
+    sys.argv[0] = "calcify"
+    run()
