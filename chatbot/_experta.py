@@ -201,28 +201,26 @@ class _TrackedConflictSetNode(ConflictSetNode):  # type: ignore[misc]
         self._activate(token)
 
 
-class _TrackedMatchNode(OrdinaryMatchNode):  # type: ignore[misc]
+class _TouchTracking:
+    """Beta nodes record that a token reached them, so reset() clears only those."""
+
     calcify_matcher: FastReteMatcher
 
     def activate_left(self, token: Any) -> None:
         self.calcify_matcher.touched.add(self)
-        self._activate_left(token)
+        self._activate_left(token)  # type: ignore[attr-defined]
 
     def activate_right(self, token: Any) -> None:
         self.calcify_matcher.touched.add(self)
-        self._activate_right(token)
+        self._activate_right(token)  # type: ignore[attr-defined]
 
 
-class _TrackedNotNode(NotNode):  # type: ignore[misc]
-    calcify_matcher: FastReteMatcher
+class _TrackedMatchNode(_TouchTracking, OrdinaryMatchNode):  # type: ignore[misc]
+    pass
 
-    def activate_left(self, token: Any) -> None:
-        self.calcify_matcher.touched.add(self)
-        self._activate_left(token)
 
-    def activate_right(self, token: Any) -> None:
-        self.calcify_matcher.touched.add(self)
-        self._activate_right(token)
+class _TrackedNotNode(_TouchTracking, NotNode):  # type: ignore[misc]
+    pass
 
 
 class _LeanTesterNode(FeatureTesterNode):  # type: ignore[misc]

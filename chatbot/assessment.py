@@ -347,7 +347,3 @@ def _matters(
 
 def _ordered(kb: KnowledgeBase, question_ids: set[str]) -> tuple[str, ...]:
     return tuple(sorted(question_ids, key=lambda q: kb.questions[q].order))
-
-
-def unknown_answers(answers: dict[str, Value]) -> tuple[str, ...]:
-    return tuple(q for q, v in answers.items() if v == UNKNOWN)

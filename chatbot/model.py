@@ -213,10 +213,6 @@ class Rule:
     applies_to: tuple[str, ...] = ()
     """For a caveat: the classes it qualifies (empty: whatever the classification)."""
 
-    @property
-    def topic(self) -> str:
-        return self.id.split(".", 1)[0]
-
 
 @dataclass(frozen=True)
 class KnowledgeBase:

@@ -6,7 +6,6 @@ The only module that prints interactively. Everything it shows comes from render
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -188,7 +187,3 @@ def _print_line(line: Line, color: bool, output: Any) -> None:
         print_formatted_text(line.text, output=output)
     else:
         print(line.text, flush=True)
-
-
-def stdio_is_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
