@@ -97,7 +97,8 @@ def toolbar(consultation: Consultation) -> str:
     answered, total = consultation.progress
     a = consultation.assessment
     leading = class_text(consultation.kb, a.classification, a.subtype)
-    step = "concluded" if consultation.is_finished else f"question {answered + 1} of about {total}"
+    to_go = total - answered
+    step = "concluded" if consultation.is_finished else f"{answered} answered, {to_go} may follow"
     return f" {step} | leading: {leading} | help: commands | Ctrl-D: quit "
 
 
