@@ -24,7 +24,7 @@ from .knowledge import default_rules_dir, load_knowledge_base
 from .lint import check
 from .model import KnowledgeBase, Value
 from .plain import run_plain, stdin_lines
-from .render import (
+from .report import (
     DISCLAIMER,
     assessment_data,
     assessment_lines,

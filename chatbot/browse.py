@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from .answers import normalise
 from .model import Condition, KnowledgeBase, Rule
-from .render import citation_text, class_text, condition_text
+from .report import citation_text, class_text, condition_text
 
 GRAPH_FORMATS = ("mermaid", "dot")
 

@@ -13,7 +13,8 @@ from .blocks import Block, Problem, Reload, Save
 from .dialogue import Consultation
 from .errors import KnowledgeBaseError
 from .knowledge import load_knowledge_base
-from .render import blocks_lines, safe
+from .render import blocks_lines
+from .report import safe
 from .session import Recorder
 
 EXIT_OK, EXIT_UNFINISHED = 0, 1

@@ -20,7 +20,8 @@ from prompt_toolkit.styles import Style
 from .blocks import Ask, Block, Farewell, Note
 from .dialogue import COMMANDS, Consultation
 from .plain import carry_out
-from .render import Line, blocks_lines, class_text
+from .render import Line, blocks_lines
+from .report import class_text
 from .session import Recorder, state_dir
 
 EXIT_OK = 0

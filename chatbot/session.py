@@ -14,7 +14,7 @@ from pathlib import Path
 from .blocks import Block, Note, Problem
 from .dialogue import Consultation
 from .errors import CalcifyError
-from .render import safe
+from .report import safe
 from .transcript import TranscriptError, read_transcript, transcript_text, write_new
 
 RECORDED_TITLE = "recorded consultation"
