@@ -15,7 +15,6 @@ from .blocks import (
     Ask,
     AskUnit,
     Block,
-    CaseRead,
     Changed,
     CommandHelp,
     Conclusion,
@@ -30,10 +29,11 @@ from .blocks import (
     Understood,
     Welcome,
 )
+from .casereview import CaseReview, review_action
 from .engine import Engine
 from .errors import AnswerError
 from .explain import why_asked, why_not
-from .intake import Extracted, extract, looks_like_a_case
+from .intake import extract, looks_like_a_case
 from .model import UNKNOWN, KnowledgeBase, Question, Value
 
 
@@ -61,7 +61,7 @@ class Consultation:
         self._undo: list[tuple[dict[str, Value], dict[str, ParsedAnswer]]] = []
         self._unit_for: tuple[Question, float] | None = None
         self._changing: tuple[Question, Assessment] | None = None
-        self._case: list[Extracted] | None = None
+        self._case: CaseReview | None = None
         """Answers read from a case description, waiting for ok, drop N, N = ANSWER or cancel."""
         self._numbers: dict[str, int] = {}
         """Each question keeps the number it was first asked with."""
@@ -127,12 +127,12 @@ class Consultation:
         if not items:
             blocks: list[Block] = [Problem("no answer could be read from that description")]
             return [*blocks, *self._reask()]
-        self._case = items
-        return [self._case_block()]
+        self._case = CaseReview(self.kb, items)
+        return [self._case.block(self.answers)]
 
     def accept_case(self) -> list[Block]:
         """Use every answer read from the description, as one step that back can undo."""
-        items, self._case = self._case or [], None
+        items, self._case = (self._case.items if self._case else []), None
         before = self.assessment
         self._undo.append((dict(self.answers), dict(self.parsed)))
         for item in items:
@@ -147,56 +147,25 @@ class Consultation:
         return [note, *shown, *self._next()]
 
     def _review_case(self, text: str) -> list[Block]:
-        words = normalise(text)
-        if words in ("ok", "okay", "y", "yes", "accept", "use", "use them", "fine"):
+        review = self._case
+        assert review is not None
+        action, first, second = review_action(text)
+        if action == "accept":
             return self.accept_case()
-        if words in ("cancel", "no", "n", "none", "discard"):
+        if action == "cancel":
             self._case = None
             return [Note("Nothing from the description was used."), *self._reask()]
-        number, _, rest = text.partition("=")
-        if words.startswith("drop "):
-            return self._drop_case_item(words.removeprefix("drop ").strip())
-        if rest and number.strip().isdigit():
-            return self._correct_case_item(int(number), rest)
+        if action in ("drop", "correct"):
+            problem = review.drop(first) if action == "drop" else review.correct(first, second)
+            if problem is not None:
+                return [problem]
+            if not review.items:
+                self._case = None
+                return [Note("Nothing from the description is left to use."), *self._reask()]
+            return [review.block(self.answers)]
         # anything else moves on: the description is set aside and the input handled as usual
         self._case = None
         return [Note("The answers read from the description were not used."), *self.respond(text)]
-
-    def _case_item(self, text: str) -> int | None:
-        index = int(text) - 1 if text.isdigit() else -1
-        return index if self._case is not None and 0 <= index < len(self._case) else None
-
-    def _drop_case_item(self, text: str) -> list[Block]:
-        index = self._case_item(text)
-        if index is None or self._case is None:
-            return [Problem("drop needs a number from the list, e.g. drop 1")]
-        del self._case[index]
-        if not self._case:
-            self._case = None
-            return [Note("Nothing from the description is left to use."), *self._reask()]
-        return [self._case_block()]
-
-    def _correct_case_item(self, number: int, text: str) -> list[Block]:
-        index = self._case_item(str(number))
-        if index is None or self._case is None:
-            return [Problem("correct an answer by its number in the list, e.g. 2 = viable")]
-        item = self._case[index]
-        question = self.kb.questions[item.question]
-        try:
-            parsed = parse_answer(question, text)
-        except AnswerError as exc:
-            return [Problem(str(exc))]
-        self._case[index] = Extracted(item.question, parsed.value, item.phrase, parsed)
-        return [self._case_block()]
-
-    def _case_block(self) -> CaseRead:
-        items = tuple(self._case or ())
-        replaces = tuple(
-            i.question
-            for i in items
-            if i.question in self.answers and self.answers[i.question] != i.value
-        )
-        return CaseRead(items, replaces)
 
     # -- answering ---------------------------------------------------------------------
     def _answer(self, text: str) -> list[Block]:
