@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import _experta as ex
@@ -40,8 +41,12 @@ class Evaluation:
     answers: Mapping[str, Value]
     firings: tuple[Firing, ...]
 
-    def findings(self) -> dict[str, tuple[Value, ...]]:
-        """Each derived finding with the values derived for it."""
+    def findings(self) -> Mapping[str, tuple[Value, ...]]:
+        """Each derived finding with the values derived for it (read once from the trace)."""
+        return self._findings
+
+    @cached_property
+    def _findings(self) -> dict[str, tuple[Value, ...]]:
         found: dict[str, tuple[Value, ...]] = {}
         for firing in self.firings:
             kind, subject, value = firing.declared
