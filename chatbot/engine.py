@@ -1,8 +1,10 @@
 """Compile the knowledge base into an experta KnowledgeEngine; declare answers, run, read the trace.
 
 Rete does all matching. Each rule's handler is generic: it declares one fact and records the
-firing. Every evaluation starts from reset() with all answers declared in knowledge-base
-order, so a changed answer never leaves a stale conclusion behind. No I/O.
+firing. An evaluation starts from reset() with all answers declared in knowledge-base order, so
+a changed answer never leaves a stale conclusion behind; when answers were only added since
+the last run, and nothing that fired can be undone by them, the engine goes on from where it
+stopped and the trace is put in the order a run from scratch gives (incremental.py). No I/O.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from . import _experta as ex
+from . import incremental
 from .formula import evaluate
 from .model import UNKNOWN, Condition, KnowledgeBase, Rule, Value
 
@@ -62,17 +65,29 @@ class Evaluation:
 class Engine:
     """A compiled knowledge base; evaluate() runs it on a set of answers."""
 
-    def __init__(self, kb: KnowledgeBase, experta_base: type = ex.FastKnowledgeEngine) -> None:
-        """experta_base=ex.KnowledgeEngine runs experta's stock matcher, the reference the fast
-        one is tested against; the results are the same."""
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        experta_base: type = ex.FastKnowledgeEngine,
+        continues: bool = True,
+    ) -> None:
+        """experta_base=ex.KnowledgeEngine, continues=False runs experta's stock matcher from
+        scratch every time, the reference the fast paths are tested against; the results are
+        the same."""
         self.kb = kb
         engine_class = _build_engine_class(kb, experta_base)
         self._engine: Any = engine_class()
         self._order = {qid: q.order for qid, q in kb.questions.items()}
         self._recent: OrderedDict[tuple[tuple[str, str], ...], Evaluation] = OrderedDict()
+        self._saliences = {rule.id: incremental.salience(kb, rule) for rule in kb.rules}
+        self._negated = incremental.negated(kb)
+        self._continues = continues
+        self._held: Evaluation | None = None
+        """The evaluation whose facts the experta engine holds now."""
 
     def evaluate(self, answers: Mapping[str, Value]) -> Evaluation:
-        """Run the rules from scratch on these answers and return the recorded firings.
+        """Run the rules on these answers and return the recorded firings, as a run from
+        scratch records them.
 
         A run is deterministic, so the evaluations of the last RECENT answer sets (the same
         answers in the same order, as `back` or a replayed transcript brings them) are kept.
@@ -91,13 +106,42 @@ class Engine:
 
     def _run(self, answers: dict[str, Value]) -> Evaluation:
         engine = self._engine
-        engine.reset()
-        engine.calcify_trace = []
         ordered = sorted(answers, key=lambda q: self._order.get(q, 0))
-        if ordered:  # declared together: one agenda update, the same agenda
-            engine.declare(*(ex.Answer(question=q, value=answers[q]) for q in ordered))
-        engine.run()
-        return Evaluation(answers, tuple(engine.calcify_trace))
+        engine.calcify_trace = []
+        held, self._held = self._held, None  # not held while the engine is mid-run
+        added = self._added(held, answers)
+        firings: tuple[Firing, ...] | None = None
+        if held is not None and added:
+            engine.declare(*(ex.Answer(question=q, value=answers[q]) for q in added))
+            engine.run()
+            more = tuple(engine.calcify_trace)
+            if not incremental.undoes(held.firings, more, self._negated):
+                refs = [("answer", q, answers[q]) for q in ordered]
+                everything = held.firings + more
+                firings = incremental.scratch_order(refs, everything, self._saliences)
+        if firings is None:
+            engine.reset()
+            engine.calcify_trace = []
+            if ordered:  # declared together: one agenda update, the same agenda
+                engine.declare(*(ex.Answer(question=q, value=answers[q]) for q in ordered))
+            engine.run()
+            firings = tuple(engine.calcify_trace)
+        self._held = Evaluation(answers, firings)
+        return self._held
+
+    def _added(self, held: Evaluation | None, answers: dict[str, Value]) -> list[str]:
+        """The questions answered since the held evaluation, in knowledge-base order, if every
+        earlier answer is unchanged (the engine can then go on from it); else none."""
+        if held is None or not self._continues or len(answers) <= len(held.answers):
+            return []
+        for question, value in held.answers.items():
+            now = answers.get(question, _MISSING)
+            if type(now) is not type(value) or now != value:
+                return []
+        return sorted(answers.keys() - held.answers.keys(), key=lambda q: self._order.get(q, 0))
+
+
+_MISSING = object()
 
 
 def _canonical(value: Value) -> Value:
@@ -112,7 +156,7 @@ def _build_engine_class(kb: KnowledgeBase, base: type) -> type:
     # trace, is the same on every run and every hash seed.
     attributes: dict[str, Any] = {"__strategy__": ex.SoundDepthStrategy}
     for rule in kb.rules:
-        salience = -(kb.strata.get(rule.id, 0) * 100_000 + rule.order)
+        salience = incremental.salience(kb, rule)
         patterns = [_pattern(c, i) for i, c in enumerate(rule.conditions)]
         attributes[f"rule_{rule.order}"] = ex.handled_rule(patterns, salience, _handler(rule))
     return type("CalcifyEngine", (base,), attributes)

@@ -94,7 +94,7 @@ def stock_pattern(condition: Condition, index: int) -> Any:
 def stock_engine(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Engine:
     with monkeypatch.context() as patch:
         patch.setattr(engine_module, "_pattern", stock_pattern)
-        return Engine(kb, ex.KnowledgeEngine)
+        return Engine(kb, ex.KnowledgeEngine, continues=False)
 
 
 def stock_kb(directory: Path) -> KnowledgeBase:
