@@ -84,7 +84,17 @@ class Possibility:
         truth = self._rules.get(rule.id)
         if truth is None:
             self._rules[rule.id] = Truth.FALSE  # a positive cycle cannot support itself
-            truth = all_of([self.condition(c) for c in rule.conditions])
+            if self._index.acyclic:  # a truth is a pure function: stop at the first FALSE
+                truth = Truth.TRUE
+                for condition in rule.conditions:
+                    found = self.condition(condition)
+                    if found is Truth.FALSE:
+                        truth = found
+                        break
+                    if found is Truth.OPEN:
+                        truth = found
+            else:  # with a cycle, which truths are read first matters: read them all
+                truth = all_of([self.condition(c) for c in rule.conditions])
             self._rules[rule.id] = truth
         return truth
 
