@@ -127,38 +127,22 @@ class Turns:
         return {"times": self.times, "digest": self.digest.hexdigest()}
 
 
-_POOL_STATE: dict[str, Any] = {}
-
-
-def _pool_init() -> None:
-    from chatbot.engine import Engine
-    from chatbot.knowledge import default_rules_dir, load_knowledge_base
-
-    kb = load_knowledge_base(default_rules_dir())
-    _POOL_STATE.update(kb=kb, engine=Engine(kb))
-
-
-def _replay_one(path: str) -> bool:
-    from chatbot.transcript import read_transcript, replay
-
-    return replay(_POOL_STATE["kb"], read_transcript(Path(path)), _POOL_STATE["engine"]).passed
-
-
 def worker_replay(directory: str, jobs: int) -> dict[str, Any]:
-    """Replay every transcript once, in this process (jobs 1) or over a pool of `jobs`
-    processes with one Engine each; timed from loading the knowledge base on."""
-    import multiprocessing
+    """Replay every transcript once with `replay_all`, the code of `calcify replay --jobs N`:
+    in this process (jobs 1) or over a pool of `jobs` processes; timed from loading the
+    knowledge base on."""
+    from chatbot.knowledge import default_rules_dir, load_knowledge_base
+    from chatbot.transcript import Outcome, replay_all
 
-    paths = [str(p) for p in sorted(Path(directory).glob("*.txt"))]
+    paths = sorted(Path(directory).glob("*.txt"))
     start = time.perf_counter()
-    if jobs == 1:
-        _pool_init()
-        passed = [_replay_one(path) for path in paths]
-    else:
-        with multiprocessing.get_context("fork").Pool(jobs, _pool_init) as pool:
-            passed = pool.map(_replay_one, paths, chunksize=4)
+    results = replay_all(load_knowledge_base(default_rules_dir()), paths, jobs)
     seconds = time.perf_counter() - start
-    failed = [Path(path).name for path, ok in zip(paths, passed, strict=True) if not ok]
+    failed = [
+        path.name
+        for path, result in zip(paths, results, strict=True)
+        if not (isinstance(result, Outcome) and result.passed)
+    ]
     return {"count": len(paths), "failed": failed, "seconds": seconds}
 
 

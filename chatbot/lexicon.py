@@ -7,6 +7,7 @@ they all come from the knowledge base.
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Iterator
@@ -90,14 +91,20 @@ def _keys(raw: str, is_number: bool) -> list[str]:
     return parts
 
 
+@functools.lru_cache(maxsize=4096)
 def phrase_key(text: str) -> tuple[str, ...]:
-    """The key of a vocabulary phrase: its words, as a text's words are keyed."""
+    """The key of a vocabulary phrase: its words, as a text's words are keyed (kept: a
+    vocabulary's phrases come back as synonyms, choices and names)."""
     return tuple(w.key for w in words(text))
 
 
 def is_specific(text: str) -> bool:
     """Whether a phrase says something beyond generic words ("no", "none", "other")."""
-    return any(key not in GENERIC for key in phrase_key(text))
+    return _is_specific(phrase_key(text))
+
+
+def _is_specific(key: tuple[str, ...]) -> bool:
+    return any(word not in GENERIC for word in key)
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,7 @@ class Lexicon:
 
     def add(self, text: str, target: Target) -> None:
         key = phrase_key(text)
-        if not key or not is_specific(text):
+        if not key or not _is_specific(key):
             return
         targets = self.entries.setdefault(key, [])
         if target not in targets:

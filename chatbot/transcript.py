@@ -27,8 +27,12 @@ class TranscriptError(CalcifyError):
     """A transcript that cannot be read or parsed, located by file and line."""
 
     def __init__(self, path: str, line: int, message: str) -> None:
-        self.path, self.line = path, line
+        self.path, self.line, self.message = path, line, message
         super().__init__(f"{path}:{line}: {message}" if line > 0 else f"{path}: {message}")
+
+    def __reduce__(self) -> tuple[type[TranscriptError], tuple[str, int, str]]:
+        """Rebuilt from its parts: a parallel replay sends it back from a worker."""
+        return (type(self), (self.path, self.line, self.message))
 
 
 @dataclass(frozen=True)
@@ -260,16 +264,27 @@ Result = Outcome | TranscriptError
 
 
 def replay_all(kb: KnowledgeBase, paths: Sequence[Path], jobs: int = 1) -> list[Result]:
-    """Replay transcripts, in parallel processes when jobs > 1; results in the order given."""
+    """Replay transcripts, in parallel processes when jobs > 1; results in the order given.
+
+    Where processes can be forked, the workers inherit this knowledge base and one Engine
+    built here; elsewhere each worker loads the knowledge base from its directory.
+    """
     if jobs <= 1 or len(paths) < 2:
         engine = Engine(kb)
         return [_replay_path(kb, engine, path) for path in paths]
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_start_worker, initargs=(kb.directory,)
-    ) as pool:
-        return list(pool.map(_replay_in_worker, paths, chunksize=max(1, len(paths) // (jobs * 4))))
+    chunks = max(1, len(paths) // (jobs * 16))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(kb.directory,)) as pool:
+            return list(pool.map(_replay_in_worker, paths, chunksize=chunks))
+    _worker["engine"] = Engine(kb)
+    try:
+        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_replay_in_worker, paths, chunksize=chunks))
+    finally:
+        del _worker["engine"]
 
 
 def _replay_path(kb: KnowledgeBase, engine: Engine, path: Path) -> Result:

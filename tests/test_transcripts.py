@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import shutil
 from pathlib import Path
@@ -99,6 +100,31 @@ def test_a_bad_transcript_among_good_ones_is_reported_not_raised(
     code, out, err = replay_fixture(capsys, str(tmp_path))
     assert code == 1 and "bad.txt:1: header needs" in err
     assert out.splitlines()[-1] == "1 passed, 1 failed"
+
+
+@pytest.mark.parametrize(("jobs", "forks"), [("2", True), ("3", True), ("2", False)])
+def test_parallel_replay_reports_what_a_serial_replay_reports(
+    tmp_path: Path,
+    good: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: str,
+    forks: bool,
+) -> None:
+    """Passes, a mismatch and a malformed file, each named, in the order given; whether the
+    workers inherit the knowledge base or (where processes cannot fork) load it themselves."""
+    if not forks:
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    for name in ("a.txt", "c.txt", "e.txt"):
+        write(tmp_path, good, name)
+    write(tmp_path, good.replace("-> widget casing: shattered casing", "-> stale"), "b.txt")
+    write(tmp_path, "no header at all\n> x\n", "d.txt")
+    serial = replay_fixture(capsys, str(tmp_path))
+    parallel = replay_fixture(capsys, "--jobs", jobs, str(tmp_path))
+    assert parallel == serial
+    code, out, err = parallel
+    assert code == 1 and out.splitlines()[-1] == "3 passed, 2 failed"
+    assert "b.txt:" in out and "d.txt:1: header needs" in err
 
 
 def test_update_rewrites_and_keeps_header_and_comments(
