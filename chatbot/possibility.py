@@ -102,9 +102,21 @@ class Possibility:
         if condition.subject_kind == "question":
             return self.answer_truth(condition, self.answers.get(condition.subject))
         derivers = self._index.derivers.get(condition.subject, ())
-        if condition.op == "absent":
-            return NEGATION[any_of([self.rule(r) for r in derivers])]
-        return any_of([self.derived_truth(r, condition, self.rule(r)) for r in derivers])
+        if not self._index.acyclic:  # the order of reading matters: read every deriver
+            if condition.op == "absent":
+                return NEGATION[any_of([self.rule(r) for r in derivers])]
+            return any_of([self.derived_truth(r, condition, self.rule(r)) for r in derivers])
+        found = Truth.FALSE  # any_of, stopping at the first TRUE
+        for deriver in derivers:
+            truth = self.rule(deriver)
+            if condition.op != "absent":
+                truth = self.derived_truth(deriver, condition, truth)
+            if truth is Truth.TRUE:
+                found = truth
+                break
+            if truth is Truth.OPEN:
+                found = truth
+        return NEGATION[found] if condition.op == "absent" else found
 
     def answer_truth(self, condition: Condition, value: Value | None) -> Truth:
         """The truth of a condition on a question for this answer (None: not answered)."""
