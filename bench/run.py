@@ -377,9 +377,10 @@ def report_lines(report: dict[str, Any], command: str) -> Iterator[str]:
     yield f"{m['os']}; load average at the start {m['load']}. Rerun: `{command}` (bench/README.md)."
     yield ""
     yield (
-        "*Before*: the stock paths (experta's own matcher, the possibility analysis from"
-        " scratch; bench/stock.py); *after*: the paths calcify uses. Both ran interleaved in"
-        " fresh processes on the same code and knowledge base and printed identical text."
+        "*Before*: the stock paths (experta's own matcher run from scratch on every evaluation,"
+        " the possibility analysis from scratch; bench/stock.py); *after*: the paths calcify"
+        " uses. Both ran interleaved in fresh processes on the same code and knowledge base"
+        " and printed identical text."
         " Numbers are medians unless a row says otherwise."
     )
     for section in (first_section, turn_section, replay_section, synthetic_section):
@@ -392,14 +393,20 @@ def report_lines(report: dict[str, Any], command: str) -> Iterator[str]:
 CHANGES = """
 ## What changed
 
-- **Engine** (`chatbot/_experta.py`, `engine.py`): experta's Rete network is built as before
+- **Engine** (`chatbot/_experta/`, `engine.py`): experta's Rete network is built as before
   (flat rules skip the DNF rewrite and the per-rule signature inspection), then its nodes
   change class: conflict-set nodes that receive an activation mark themselves dirty, so after
   each firing only those are asked for changes (the stock matcher asks all of them); reset()
-  wipes only nodes that hold something; tokens are copied only where a binding is added; an
-  equality test is a literal, and sibling tests of one field against different literals are
-  one dictionary lookup. The agenda key is computed without experta's lru_cache, answers are
-  declared in one call, and an Engine keeps its last 256 evaluations (a run is deterministic).
+  wipes only nodes that hold something; tokens are copied only where a binding is added and
+  built without the constructor's checks; checks skip their logging calls; an equality test
+  is a literal, and sibling tests of one field against different literals are one dictionary
+  lookup. The agenda key is computed without experta's lru_cache, answers are declared in one
+  call, and an Engine keeps its last 256 evaluations (a run is deterministic).
+- **Going on** (`chatbot/incremental.py`): when answers were only added since the last run,
+  the engine declares just those on the facts it holds, instead of reset() and every answer
+  again; if that derived a finding whose absence an earlier firing relied on, it runs again
+  from scratch. The trace is put in the order a run from scratch fires (experta's depth
+  strategy replayed), so every word printed is the same.
 - **Turn** (`chatbot/possibility.py`, `assessment.py`): in an acyclic rule network a truth is a
   function of the answers and derived numbers it reads, so an analysis starts from a recent
   one that is one answer (or one mode) apart, keeping what cannot have changed and, Kleene
@@ -407,12 +414,15 @@ CHANGES = """
   ranking evaluates all the answers to a question at once (a truth per answer, stored as a
   default plus exceptions) instead of one hypothetical analysis per answer, and skips classes
   that stay possible whatever the answer. Static facts of the knowledge base are computed
-  once; the reading of a recent evaluation is kept. A network with a positive cycle takes
-  the stock path.
+  once; the reading of a recent evaluation is kept; a rule's conditions are read only until
+  one fails. A network with a positive cycle takes the stock path.
+- **Replay** (`chatbot/transcript.py`): where processes fork, the workers of `replay --jobs N`
+  inherit the loaded knowledge base and a built Engine, and take small chunks.
 - **Identical results**: `tests/test_engine_speed_equivalence.py` runs the same answers and
   consultations through experta's stock engine with the original patterns and the stock
-  analysis, and compares every firing, assessment and printed line; this benchmark also
-  stops if before and after print different text.
+  analysis, and compares every firing, assessment and printed line;
+  `tests/test_incremental.py` compares going on with running from scratch; this benchmark
+  also stops if before and after print different text.
 """
 
 
@@ -471,8 +481,8 @@ def replay_section(report: dict[str, Any]) -> Iterator[str]:
     yield "## 3. Transcript replay throughput"
     yield ""
     yield (
-        f"Corpus: {report['corpus']}, each replayed once per run (`read_transcript` + `replay`,"
-        " one Engine per process, the knowledge base loaded and the pool started inside the"
+        f"Corpus: {report['corpus']}, each replayed once per run by `replay_all`, the code of"
+        " `calcify replay --jobs N` (the knowledge base loaded and the pool started inside the"
         " timing); best of the runs. `calcify replay` rows time the whole command."
     )
     failed = replay["pooled"]["1"]["after"][0]["failed"]
