@@ -13,10 +13,10 @@ import sys
 def use_stock_paths() -> None:
     """Switch this process to the stock paths (before any Engine is built)."""
     from chatbot import _experta as ex
-    from chatbot import engine, possibility
+    from chatbot import engine, kbindex
 
     engine.Engine.__init__.__defaults__ = (ex.KnowledgeEngine, False)
-    possibility._is_acyclic = lambda kb: False  # the path a network with a cycle takes
+    kbindex._is_acyclic = lambda kb: False  # the path a network with a cycle takes
 
 
 if __name__ == "__main__":

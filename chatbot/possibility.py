@@ -5,42 +5,21 @@ unanswered questions were answered (an unanswered or `unknown` answer is OPEN). 
 
 When no rule depends on its own finding (the network is acyclic), a rule's truth is a function
 of the answers and the derived numbers it reads; an analysis then starts from the truths of a
-recent analysis that differs in one answer, and evaluates every answer to a question at once
-(`by_value`). With a cycle, every analysis starts from scratch, one answer at a time.
+recent analysis that differs in one answer (kbindex.py), and evaluates every answer to a
+question at once (`by_value`). With a cycle, every analysis starts from scratch, one answer at
+a time.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable, Sequence
-from enum import Enum
-from typing import Any
+from collections.abc import Sequence
 
-from .engine import Evaluation, predicate
+from .engine import Evaluation
+from .kbindex import index_of
 from .model import UNKNOWN, Condition, KnowledgeBase, Rule, Value
+from .truth import NEGATION, Spread, Spreading, Truth, all_of, any_of, combine, negate
 
-
-class Truth(Enum):
-    TRUE = "true"
-    FALSE = "false"
-    OPEN = "open"
-
-
-def all_of(values: list[Truth]) -> Truth:
-    """Kleene conjunction."""
-    if Truth.FALSE in values:
-        return Truth.FALSE
-    return Truth.OPEN if Truth.OPEN in values else Truth.TRUE
-
-
-def any_of(values: list[Truth]) -> Truth:
-    """Kleene disjunction."""
-    if Truth.TRUE in values:
-        return Truth.TRUE
-    return Truth.OPEN if Truth.OPEN in values else Truth.FALSE
-
-
-NEGATION = {Truth.TRUE: Truth.FALSE, Truth.FALSE: Truth.TRUE, Truth.OPEN: Truth.OPEN}
+__all__ = ["ByValue", "Possibility", "Truth", "index_of"]
 
 
 class Possibility:
@@ -193,45 +172,6 @@ class Possibility:
 # -- every answer to one question at once ------------------------------------------------
 
 
-class Spread:
-    """A truth for each of several hypothetical answers: `default`, except where `exceptions`
-    (keyed by the answer's position) says otherwise."""
-
-    __slots__ = ("default", "exceptions")
-
-    def __init__(self, default: Truth, exceptions: dict[int, Truth]) -> None:
-        self.default, self.exceptions = default, exceptions
-
-    def at(self, position: int) -> Truth:
-        return self.exceptions.get(position, self.default)
-
-
-Spreading = Truth | Spread
-"""A truth that is the same for every answer, or a Spread."""
-
-
-def combine(parts: list[Spreading], operator: Callable[[list[Truth]], Truth]) -> Spreading:
-    """The operator applied answer by answer."""
-    spreads = [p for p in parts if isinstance(p, Spread)]
-    if not spreads:
-        return operator(parts)  # type: ignore[arg-type]
-    default = operator([p.default if isinstance(p, Spread) else p for p in parts])
-    positions = {k for s in spreads for k in s.exceptions}
-    exceptions = {}
-    for k in positions:
-        truth = operator([p.at(k) if isinstance(p, Spread) else p for p in parts])
-        if truth is not default:
-            exceptions[k] = truth
-    return Spread(default, exceptions) if exceptions else default
-
-
-def negate(part: Spreading) -> Spreading:
-    if isinstance(part, Truth):
-        return NEGATION[part]
-    exceptions = {k: NEGATION[t] for k, t in part.exceptions.items()}
-    return Spread(NEGATION[part.default], exceptions)
-
-
 class ByValue:
     """Possibility.hypothetical(question, value) for every value at once, when the network is
     acyclic: answering a question only refines OPEN truths (Kleene logic is monotone), so only
@@ -286,193 +226,3 @@ class ByValue:
             fails = {k for k, t in truth.exceptions.items() if t is Truth.FALSE}
             return None if not fails else set(range(len(self.values))) - fails
         return {k for k, t in truth.exceptions.items() if t is not Truth.FALSE}
-
-
-# -- starting from a recent analysis ------------------------------------------------------
-
-
-class _Memo:
-    """What an earlier analysis found, without the knowledge base (the index must not keep it
-    alive): its answers, derived numbers, and the memo dictionaries it is still filling."""
-
-    __slots__ = ("answers", "declared", "rules", "deciders", "alive", "spreads", "unknown_blocks")
-
-    def __init__(self, analysis: Possibility) -> None:
-        self.answers, self.declared = analysis.answers, analysis._declared
-        self.rules, self.deciders = analysis._rules, analysis._deciders
-        self.alive, self.spreads = analysis._alive, analysis._spreads
-        self.unknown_blocks = analysis.unknown_blocks
-
-
-class _Index:
-    """What an analysis needs from a knowledge base beyond the model, computed once."""
-
-    RECENT = 8
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.acyclic = _is_acyclic(kb)
-        self._tests: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
-        self.formulas = tuple(r.id for r in kb.rules if r.outcome.formula)
-        self.formula_dependents = _formula_dependents(kb)
-        self.dependents = kb.dependents
-        self.derivers = {
-            f: kb.rules_deriving(f) for f in {c.subject for r in kb.rules for c in r.conditions}
-        }
-        self.recent: list[_Memo] = []
-        self._cached: dict[tuple[str, str], Any] = {}
-
-    def cached(self, kind: str, key: str, compute: Callable[[], Any]) -> Any:
-        """compute(), once per knowledge base, kind and key (for static facts of the model)."""
-        if (kind, key) not in self._cached:
-            self._cached[kind, key] = compute()
-        return self._cached[kind, key]
-
-    def test(self, condition: Condition) -> Callable[[Any], bool]:
-        """engine.predicate(condition), built once per condition."""
-        found = self._tests.get(id(condition))
-        if found is None:
-            found = self._tests[id(condition)] = (condition, predicate(condition))
-        return found[1]
-
-    def start_from_recent(self, new: Possibility) -> None:
-        """Seed a new analysis with what recent ones found, if they are at most one answer
-        apart (in either mode: the modes read alike what no `unknown` answer reaches)."""
-        candidates = []
-        for old in self.recent:
-            changed = _changed_answers(old, new)
-            if changed is not None:
-                reread = changed
-                if old.unknown_blocks != new.unknown_blocks:
-                    unknown = [q for q, v in new.answers.items() if v == UNKNOWN]
-                    reread = list(dict.fromkeys(changed + unknown))
-                refines = all(_is_open(old, q) for q in reread)
-                candidates.append(((len(reread), not refines, -len(old.rules)), old, reread))
-        candidates.sort(key=lambda c: c[0])
-        truths = next((c for c in candidates if c[1].rules), None)
-        if truths is not None:
-            self._seed(truths[1], new, truths[2])
-        spreads = next((c for c in candidates if c[1].spreads), None)
-        if spreads is not None:
-            self._seed_spreads(spreads[1], new, spreads[2])
-        self.recent.append(_Memo(new))
-        del self.recent[: -self.RECENT]
-
-    def _affected(
-        self, old: _Memo, new: Possibility, changed: list[str]
-    ) -> tuple[set[str], set[str]]:
-        """The rules that may read differently now, and among them those that read a derived
-        number that changed (rather than one that was missing and now appears)."""
-        numbers = [f for f in self.formulas if old.declared.get(f) != new._declared.get(f)]
-        redone = [f for f in numbers if old.declared.get(f) is not None]
-        through_redone: set[str] = set().union(*(self.formula_dependents[f] for f in redone))
-        affected = through_redone.union(
-            *(self.formula_dependents[f] for f in numbers),
-            *(self.dependents.get(q, ()) for q in changed),
-        )
-        return affected, through_redone
-
-    def _seed(self, old: _Memo, new: Possibility, changed: list[str]) -> None:
-        """A truth depends only on the answers and derived numbers it reads, so it carries over
-        unless it reads one that reads differently now (`changed`). When what was read as OPEN
-        gets a value, truths are only refined (Kleene logic is monotone): decided ones stay."""
-        affected, through_redone = self._affected(old, new, changed)
-        refines = all(_is_open(old, q) for q in changed)
-        new._rules.update(old.rules)
-        for rid in affected:
-            truth = new._rules.get(rid)
-            if truth is not None and not (
-                refines and truth is not Truth.OPEN and rid not in through_redone
-            ):
-                del new._rules[rid]
-        new._deciders.update(old.deciders)
-        for rid in affected.intersection(new._deciders):
-            del new._deciders[rid]
-        if refines and not through_redone:
-            new._alive_before = old.alive  # what was FALSE stays FALSE
-
-    def _seed_spreads(self, old: _Memo, new: Possibility, changed: list[str]) -> None:
-        """The analyses of each answer to a question (by_value) that read nothing changed."""
-        affected = self._affected(old, new, changed)[0]
-        for question_id, (values, spreads) in old.spreads.items():
-            kept = {rid: spread for rid, spread in spreads.items() if rid not in affected}
-            new._spreads[question_id] = (values, kept)
-
-
-def _changed_answers(old: _Memo, new: Possibility) -> list[str] | None:
-    """The question answered differently (or in one only), if there is at most one."""
-    before, after = old.answers, new.answers
-    if abs(len(before) - len(after)) > 1:
-        return None
-    changed = [q for q, v in after.items() if before.get(q) != v]
-    changed += [q for q in before if q not in after]
-    return changed if len(changed) <= 1 else None
-
-
-def _is_open(old: _Memo, question_id: str) -> bool:
-    """Whether every condition on the question was OPEN in this analysis."""
-    value = old.answers.get(question_id)
-    return value is None or (value == UNKNOWN and not old.unknown_blocks)
-
-
-def _is_acyclic(kb: KnowledgeBase) -> bool:
-    """No rule depends, through the findings it tests, on what it derives itself."""
-    needs = {
-        rule.id: [
-            deriver
-            for condition in rule.conditions
-            if condition.subject_kind == "finding"
-            for deriver in kb.rules_deriving(condition.subject)
-        ]
-        for rule in kb.rules
-    }
-    done: set[str] = set()
-    for start in kb.rules:
-        active = {start.id}
-        stack = [(start.id, iter(needs[start.id]))]
-        while stack:
-            rule_id, pending = stack[-1]
-            following = next(pending, None)
-            if following is None:
-                stack.pop()
-                active.discard(rule_id)
-                done.add(rule_id)
-            elif following.id in active:
-                return False
-            elif following.id not in done:
-                active.add(following.id)
-                stack.append((following.id, iter(needs[following.id])))
-    return True
-
-
-def _formula_dependents(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
-    """For each formula rule, the rules whose truth can depend on the number it derives."""
-    users: dict[str, list[Rule]] = {}
-    for rule in kb.rules:
-        for condition in rule.conditions:
-            if condition.subject_kind == "finding":
-                users.setdefault(condition.subject, []).append(rule)
-    result: dict[str, frozenset[str]] = {}
-    for formula in (r for r in kb.rules if r.outcome.formula):
-        seen: set[str] = set()
-        stack = list(users.get(formula.outcome.finding, []))
-        while stack:
-            rule = stack.pop()
-            if rule.id not in seen:
-                seen.add(rule.id)
-                if rule.outcome.kind == "derive":
-                    stack.extend(users.get(rule.outcome.finding, []))
-        result[formula.id] = frozenset(seen)
-    return result
-
-
-_INDEXES: dict[int, tuple[weakref.ref[KnowledgeBase], _Index]] = {}
-
-
-def index_of(kb: KnowledgeBase) -> _Index:
-    """The index of this knowledge base, built on first use and dropped with it."""
-    entry = _INDEXES.get(id(kb))
-    if entry is None or entry[0]() is not kb:
-        key = id(kb)
-        entry = (weakref.ref(kb, lambda _: _INDEXES.pop(key, None)), _Index(kb))
-        _INDEXES[key] = entry
-    return entry[1]
