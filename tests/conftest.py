@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +51,41 @@ def fixture_engine(fixture_kb: KnowledgeBase) -> Engine:
 def real_kb() -> KnowledgeBase:
     """The shipped knowledge base in rules/."""
     return load_knowledge_base(REAL_KB)
+
+
+def synthetic_module() -> Any:
+    """bench/synthetic.py, the generator of synthetic knowledge bases."""
+    spec = importlib.util.spec_from_file_location(
+        "synthetic", TESTS.parent / "bench" / "synthetic.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SYNTHETIC = synthetic_module()
+
+
+@pytest.fixture(scope="session")
+def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic knowledge base of 240 rules (bench/synthetic.py), shaped like rules/."""
+    path: Path = SYNTHETIC.write_knowledge_base(tmp_path_factory.mktemp("synthetic"), 240)
+    return path
+
+
+@pytest.fixture(scope="session")
+def cyclic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture knowledge base plus a rule that closes a positive cycle (hot <-> stressed)."""
+    directory = tmp_path_factory.mktemp("cyclic") / "kb"
+    shutil.copytree(FIXTURE_KB, directory)
+    (directory / "zloop.toml").write_text(
+        "[[rule]]\n"
+        'id = "loop.back"\n'
+        'when = [{ finding = "stressed" }, { question = "casing", is = "dented" }]\n'
+        'derive = { finding = "hot" }\n'
+        'because = "A stressed, dented widget runs hot."\n'
+        'source = { id = "shop-notes", locator = "page 9" }\n',
+        encoding="utf-8",
+    )
+    return directory

@@ -10,9 +10,7 @@ assessments; no timing here (that is bench/).
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import shutil
 import tomllib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURE_KB, REAL_KB
+from conftest import FIXTURE_KB, REAL_KB, SYNTHETIC
 
 from chatbot import _experta as ex
 from chatbot import engine as engine_module
@@ -39,42 +37,7 @@ from chatbot.model import Condition, KnowledgeBase, Value
 from chatbot.possibility import Possibility, Truth, index_of
 from chatbot.render import blocks_lines
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "data" / "real_cases.toml"
-
-
-def synthetic_module() -> Any:
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SYNTHETIC = synthetic_module()
-
-
-@pytest.fixture(scope="module")
-def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path: Path = SYNTHETIC.write_knowledge_base(tmp_path_factory.mktemp("synthetic"), 240)
-    return path
-
-
-@pytest.fixture(scope="module")
-def cyclic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture knowledge base plus a rule that closes a positive cycle (hot <-> stressed)."""
-    directory = tmp_path_factory.mktemp("cyclic") / "kb"
-    shutil.copytree(FIXTURE_KB, directory)
-    (directory / "zloop.toml").write_text(
-        "[[rule]]\n"
-        'id = "loop.back"\n'
-        'when = [{ finding = "stressed" }, { question = "casing", is = "dented" }]\n'
-        'derive = { finding = "hot" }\n'
-        'because = "A stressed, dented widget runs hot."\n'
-        'source = { id = "shop-notes", locator = "page 9" }\n',
-        encoding="utf-8",
-    )
-    return directory
 
 
 def stock_pattern(condition: Condition, index: int) -> Any:
