@@ -1,4 +1,4 @@
-"""The consultation state machine: what to ask next, when to stop, and the commands.
+"""The consultation state machine: what to ask next, when to stop, and what each command does.
 
 Returns Block values for every input; never prints or reads. Deterministic: the same inputs
 give the same blocks in the same order.
@@ -7,7 +7,6 @@ give the same blocks in the same order.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .answers import AmbiguousUnit, ParsedAnswer, find_unit, normalise, parse_answer
 from .assessment import Assessment, assess
@@ -30,20 +29,12 @@ from .blocks import (
     Welcome,
 )
 from .casereview import CaseReview, review_action
+from .commands import COMMANDS, find_command
 from .engine import Engine
 from .errors import AnswerError
 from .explain import why_asked, why_not
 from .intake import extract, looks_like_a_case
 from .model import UNKNOWN, KnowledgeBase, Question, Value
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    aliases: tuple[str, ...]
-    usage: str
-    summary: str
-    run: Callable[[Consultation, str], list[Block]]
 
 
 class Consultation:
@@ -95,9 +86,10 @@ class Consultation:
     def respond(self, text: str) -> list[Block]:
         """Handle one line of input: a command, or an answer to the current question."""
         text = text.strip()
-        command, argument = self._command(text)
+        command, argument = find_command(text)
         if command is not None:
-            return command.run(self, argument)
+            carry_out: Callable[[str], list[Block]] = getattr(self, command.method)
+            return carry_out(argument)
         if text.startswith(":"):
             return [Problem(f"unknown command {text.split()[0]!r}; type help for the list")]
         if self._case is not None:
@@ -109,14 +101,6 @@ class Consultation:
                 Note("The consultation has concluded. Type change, how, summary, restart or quit.")
             ]
         return self._answer(text)
-
-    def _command(self, text: str) -> tuple[Command | None, str]:
-        word, _, argument = text.lstrip(":").partition(" ")
-        word = word.casefold()
-        for command in COMMANDS:
-            if word == command.name or word in command.aliases:
-                return command, argument.strip()
-        return None, ""
 
     # -- case descriptions -------------------------------------------------------------
     def read_case(self, text: str) -> list[Block]:
@@ -354,73 +338,3 @@ def _still_valid(kb: KnowledgeBase, question_id: str, value: Value) -> bool:
     if isinstance(value, float) or value == UNKNOWN:
         return question.kind == "number" or value == UNKNOWN
     return value in question.allowed_values()
-
-
-COMMANDS: tuple[Command, ...] = (
-    Command(
-        "why",
-        (),
-        "why",
-        "why this question is asked: what it separates, which rules wait on it",
-        Consultation.why,
-    ),
-    Command(
-        "how",
-        (),
-        "how",
-        "how the current conclusion follows, rule by rule, with sources",
-        Consultation.how,
-    ),
-    Command(
-        "whynot",
-        ("why-not",),
-        "whynot CLASS",
-        "which conditions of a class failed or are still unknown",
-        Consultation.whynot,
-    ),
-    Command("back", ("undo",), "back", "take back the last answer (also: undo)", Consultation.back),
-    Command(
-        "change",
-        (),
-        "change QUESTION",
-        "answer an earlier question again, or any question now, and see what changes",
-        Consultation.change,
-    ),
-    Command(
-        "summary",
-        (),
-        "summary",
-        "the answers so far and the current differential",
-        Consultation.summary,
-    ),
-    Command("restart", (), "restart", "clear all answers and start again", Consultation.restart),
-    Command(
-        "save",
-        (),
-        "save FILE",
-        "save the consultation so far as a transcript (save FILE --force overwrites)",
-        Consultation.save,
-    ),
-    Command(
-        "case",
-        (),
-        "case TEXT",
-        "read answers from a case description (pasting a description works too)",
-        Consultation.read_case,
-    ),
-    Command(
-        "reload",
-        (),
-        "reload",
-        "reload the rules from disk, replay the answers and show what changed",
-        Consultation.reload,
-    ),
-    Command("help", ("?help", "commands"), "help", "this list", Consultation.help),
-    Command(
-        "quit",
-        ("exit", "bye"),
-        "quit",
-        "end the consultation (also: exit, Ctrl-D)",
-        Consultation.leave,
-    ),
-)

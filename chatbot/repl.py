@@ -18,7 +18,8 @@ from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import Style
 
 from .blocks import Ask, Block, Farewell, Note
-from .dialogue import COMMANDS, Consultation
+from .commands import COMMANDS
+from .dialogue import Consultation
 from .plain import carry_out
 from .render import Line, blocks_lines
 from .report import class_text

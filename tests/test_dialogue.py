@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from chatbot.blocks import (
@@ -21,7 +23,8 @@ from chatbot.blocks import (
     WhyAsked,
     WhyNot,
 )
-from chatbot.dialogue import COMMANDS, Consultation
+from chatbot.commands import COMMANDS, Command, find_command
+from chatbot.dialogue import Consultation
 from chatbot.model import KnowledgeBase
 from chatbot.render import blocks_lines
 
@@ -190,6 +193,32 @@ def test_back_after_change_restores_the_old_answer(fixture_kb: KnowledgeBase) ->
     consultation, _ = drive(fixture_kb, ["dented", "120", "change casing", "shattered"])
     consultation.respond("back")
     assert consultation.answers == {"casing": "dented", "temperature": 120.0}
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_every_command_is_carried_out_by_a_method_taking_the_argument(command: Command) -> None:
+    method = getattr(Consultation, command.method, None)
+    assert callable(method), command.method
+    assert len(inspect.signature(method).parameters) == 2  # self, the rest of the line
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "argument"),
+    [
+        ("why", "why", ""),
+        (":WHY", "why", ""),
+        ("undo", "back", ""),
+        ("why-not  metastatic ", "whynot", "metastatic"),
+        ("change serum calcium", "change", "serum calcium"),
+        ("whyever", None, ""),
+        ("", None, ""),
+    ],
+)
+def test_a_command_is_found_by_name_or_alias_with_its_argument(
+    text: str, name: str | None, argument: str
+) -> None:
+    command, rest = find_command(text.strip())
+    assert (command.name if command else None, rest) == (name, argument)
 
 
 def test_summary_restart_help_quit(fixture_kb: KnowledgeBase) -> None:

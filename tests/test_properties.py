@@ -8,7 +8,8 @@ from conftest import FIXTURE_KB, REAL_KB
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatbot.dialogue import COMMANDS, Consultation
+from chatbot.commands import COMMANDS
+from chatbot.dialogue import Consultation
 from chatbot.engine import Engine
 from chatbot.knowledge import load_knowledge_base
 from chatbot.model import KnowledgeBase
