@@ -60,22 +60,26 @@ def scratch_order(
     its fact first; None if some firing matched a fact that nothing declares (it cannot
     happen when the firings come from one engine)."""
     ids: dict[FactRef, int] = {ref: index for index, ref in enumerate(answers, start=1)}
-    pending = list(firings)
+    keys: list[tuple[int, list[int]] | None] = [None] * len(firings)
+    """A firing's agenda key, once all its facts are declared (their ids never change)."""
+    pending = list(range(len(firings)))
     ordered: list[Firing] = []
     while pending:
         best: tuple[int, list[int]] | None = None
         chosen = 0
-        for index, firing in enumerate(pending):
-            try:
-                facts = sorted({ids[ref] for ref in firing.matched}, reverse=True)
-            except KeyError:
-                continue  # not on the agenda yet: a fact it matched is not declared
-            key = (saliences[firing.rule.id], facts)
+        for position, index in enumerate(pending):
+            key = keys[index]
+            if key is None:
+                try:
+                    facts = sorted({ids[ref] for ref in firings[index].matched}, reverse=True)
+                except KeyError:
+                    continue  # not on the agenda yet: a fact it matched is not declared
+                key = keys[index] = (saliences[firings[index].rule.id], facts)
             if best is None or key > best:
-                best, chosen = key, index
+                best, chosen = key, position
         if best is None:
             return None
-        firing = pending.pop(chosen)
+        firing = firings[pending.pop(chosen)]
         new = firing.declared not in ids
         if new:
             ids[firing.declared] = len(ids) + 1
