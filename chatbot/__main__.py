@@ -20,6 +20,7 @@ from .engine import Engine
 from .errors import AnswerError, CalcifyError, KnowledgeBaseError
 from .fields import did_you_mean
 from .intake import Extracted, extract
+from .interrupts import EXIT_INTERRUPTED
 from .knowledge import default_rules_dir, load_knowledge_base
 from .lint import check
 from .model import KnowledgeBase, Value
@@ -126,11 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run calcify with these arguments and return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "check":  # reports loader errors itself, as lines with a fix each
-        lines, code = check(args.rules or default_rules_dir(), args.strict)
-        show(lines)
-        return code
     try:
+        if args.command == "check":  # reports loader errors itself, as lines with a fix each
+            lines, code = check(args.rules or default_rules_dir(), args.strict)
+            show(lines)
+            return code
         kb = load_knowledge_base(args.rules or default_rules_dir())
         # the knowledge base lives as long as the process: keep the collector from rescanning it
         gc.freeze()
@@ -141,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CalcifyError as exc:
         print(f"calcify: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # a consultation says more itself (where it is kept)
+        print("calcify: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -195,7 +199,13 @@ def chat_command(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             scripted=scripted,
         )
     lines_in = itertools.chain(scripted, stdin_lines(sys.stdin.buffer, sys.stderr))
-    return run_plain(consultation, lines_in, sys.stdout, sys.stderr, recorder, opening)
+    try:
+        return run_plain(consultation, lines_in, sys.stdout, sys.stderr, recorder, opening)
+    except KeyboardInterrupt:
+        where = recorder.paths[0] if recorder.paths else None
+        kept = f"; the consultation so far is in {where} (--resume continues it)" if where else ""
+        print(f"calcify: interrupted{kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _resume_path(value: str) -> Path:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from .blocks import Block, Problem, Reload, Save
 from .dialogue import Consultation
 from .errors import KnowledgeBaseError
+from .interrupts import held_interrupt
 from .knowledge import load_knowledge_base
 from .render import blocks_lines
 from .report import safe
@@ -50,7 +51,10 @@ def run_plain(
     recorder: Recorder | None = None,
     opening: list[Block] | None = None,
 ) -> int:
-    """Read answers line by line; print what the REPL prints, with each input echoed as '> '."""
+    """Read answers line by line; print what the REPL prints, with each input echoed as '> '.
+
+    Ctrl-C raises KeyboardInterrupt between turns only, when every turn shown is kept.
+    """
     recorder = recorder or Recorder()
 
     def emit(blocks: list[Block]) -> None:
@@ -64,13 +68,15 @@ def run_plain(
         out.flush()
 
     if opening is None:
-        emit(consultation.start())
+        with held_interrupt():
+            emit(consultation.start())
     else:  # a resumed session: its beginning is already in the recording
         out.writelines(line.text + "\n" for line in blocks_lines(consultation.kb, opening))
     for text in lines:
-        out.write(f"> {safe(text)}\n")
-        recorder.user(text)
-        emit(consultation.respond(text))
+        with held_interrupt():  # a turn is never left half done: Ctrl-C waits for its end
+            out.write(f"> {safe(text)}\n")
+            recorder.user(text)
+            emit(consultation.respond(text))
         if consultation.quit:
             return EXIT_OK
     if consultation.is_finished:

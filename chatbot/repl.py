@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from typing import Any
 
 from prompt_toolkit import PromptSession
@@ -20,6 +21,7 @@ from prompt_toolkit.styles import Style
 from .blocks import Ask, Block, Farewell, Note
 from .commands import COMMANDS
 from .dialogue import Consultation
+from .interrupts import held_interrupt
 from .plain import carry_out
 from .render import Line, blocks_lines
 from .report import class_text
@@ -127,16 +129,24 @@ def run_repl(
         bottom_toolbar=lambda: toolbar(consultation),
         **(session_args or {}),
     )
+
+    def turn(text: str) -> None:
+        """One input, answered and kept; a Ctrl-C meanwhile waits for it, then is dropped
+        (the turn is complete and shown: there is nothing left to cancel)."""
+        with suppress(KeyboardInterrupt), held_interrupt():
+            recorder.user(text)
+            show(carry_out(consultation.respond(text), consultation, recorder), recorder)
+
     if opening is None:
-        show(consultation.start(), recorder)
+        with suppress(KeyboardInterrupt), held_interrupt():
+            show(consultation.start(), recorder)
     else:  # a resumed session: its beginning is already in the recording
         show(opening, None)
     for text in scripted:  # typed on the user's behalf (calcify --case)
         _print_line(
             Line(f"> {text}", "user"), color, session_args.get("output") if session_args else None
         )
-        recorder.user(text)
-        show(carry_out(consultation.respond(text), consultation, recorder), recorder)
+        turn(text)
     while not consultation.quit:
         try:
             text = session.prompt(_prompt(consultation))
@@ -146,8 +156,7 @@ def run_repl(
         except EOFError:
             show([Farewell(consultation.is_finished)], None)
             break
-        recorder.user(text)
-        show(carry_out(consultation.respond(text), consultation, recorder), recorder)
+        turn(text)
     return EXIT_OK
 
 

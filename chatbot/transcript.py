@@ -17,6 +17,7 @@ from pathlib import Path
 from .dialogue import Consultation
 from .engine import Engine, Evaluation
 from .errors import CalcifyError
+from .interrupts import ignore_interrupts
 from .model import KnowledgeBase, Value
 
 USER = "> "
@@ -276,15 +277,19 @@ def replay_all(kb: KnowledgeBase, paths: Sequence[Path], jobs: int = 1) -> list[
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = max(1, len(paths) // (jobs * 16))
-    if "fork" not in multiprocessing.get_all_start_methods():
-        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(kb.directory,)) as pool:
-            return list(pool.map(_replay_in_worker, paths, chunksize=chunks))
-    _worker["engine"] = Engine(kb)
+    if "fork" in multiprocessing.get_all_start_methods():
+        _worker["engine"] = Engine(kb)
+        pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), ignore_interrupts)
+    else:
+        pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(kb.directory,))
     try:
-        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_replay_in_worker, paths, chunksize=chunks))
+        return list(pool.map(_replay_in_worker, paths, chunksize=chunks))
+    except KeyboardInterrupt:  # the workers ignore it; stop them without waiting for the rest
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     finally:
-        del _worker["engine"]
+        pool.shutdown()
+        _worker.pop("engine", None)
 
 
 def _replay_path(kb: KnowledgeBase, engine: Engine, path: Path) -> Result:
@@ -300,6 +305,7 @@ _worker: dict[str, Engine] = {}
 def _start_worker(directory: str) -> None:
     from .knowledge import load_knowledge_base
 
+    ignore_interrupts()
     _worker["engine"] = Engine(load_knowledge_base(directory))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 
+from chatbot.blocks import Block
 from chatbot.dialogue import Consultation
 from chatbot.model import KnowledgeBase
 from chatbot.repl import (
@@ -58,6 +61,26 @@ def test_ctrl_c_cancels_the_line_and_asks_again(fixture_kb: KnowledgeBase, pipe:
     code, consultation = run(fixture_kb, pipe, "shatt\x03dented\n\x04")
     assert code == 0
     assert consultation.answers == {"casing": "dented"}  # the cancelled text was not taken
+
+
+def test_ctrl_c_while_an_answer_is_worked_out_lets_the_turn_finish(
+    fixture_kb: KnowledgeBase, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interrupt lands mid-turn: the answer is taken, kept and shown, and the REPL goes
+    on to the next question instead of stopping with a traceback."""
+    respond = Consultation.respond
+
+    def interrupted(self: Consultation, text: str) -> list[Block]:
+        os.kill(os.getpid(), signal.SIGINT)
+        return respond(self, text)
+
+    monkeypatch.setattr(Consultation, "respond", interrupted)
+    recorder = Recorder()
+    code, consultation = run(fixture_kb, pipe, "dented\n120\n\x04", recorder=recorder)
+    assert code == 0
+    assert consultation.answers == {"casing": "dented", "temperature": 120.0}
+    assert "> 120" in recorder.lines and recorder.lines[-1].startswith("Question 3:")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_quit_command_ends_with_zero(fixture_kb: KnowledgeBase, pipe: PipeInput) -> None:
