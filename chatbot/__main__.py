@@ -37,6 +37,7 @@ from .session import Recorder, latest_unfinished, new_session_path, resume, sess
 from .transcript import (
     TranscriptError,
     coverage,
+    display_path,
     replay_all,
     transcript_paths,
     updated_text,
@@ -229,7 +230,7 @@ def explain_rule_command(kb: KnowledgeBase, rule_id: str, transcripts: Path) -> 
 
 def coverage_command(kb: KnowledgeBase, paths: Sequence[Path]) -> int:
     """Print each rule with the transcripts that fire it; 1 if some rule is fired by none."""
-    table = coverage(kb, transcript_paths(paths))
+    table = coverage(kb, _some_transcripts(paths))
     width = max(len(rule) for rule in table)
     for rule, names in table.items():
         print(f"{rule:<{width}}  {', '.join(names) if names else '(no transcript)'}")
@@ -238,11 +239,21 @@ def coverage_command(kb: KnowledgeBase, paths: Sequence[Path]) -> int:
     return 1 if missing else EXIT_OK
 
 
+def _some_transcripts(paths: Sequence[Path]) -> list[Path]:
+    """The transcript files the paths name; none at all is a mistake worth saying (a wrong
+    directory would otherwise pass as '0 passed, 0 failed')."""
+    files = transcript_paths(paths)
+    if not files:
+        named = ", ".join(display_path(path) for path in paths)
+        raise UsageError(f"no transcripts (*.txt) in {named}")
+    return files
+
+
 def replay_command(kb: KnowledgeBase, paths: Sequence[Path], update: bool, jobs: int) -> int:
     """Replay transcripts; print a diff per failure and a summary line; 1 if any failed."""
     if jobs < 1:
         raise UsageError("--jobs needs a positive number")
-    files = transcript_paths(paths)
+    files = _some_transcripts(paths)
     passed = failed = updated = 0
     for path, result in zip(files, replay_all(kb, files, jobs), strict=True):
         if isinstance(result, TranscriptError):

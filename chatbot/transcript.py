@@ -90,10 +90,12 @@ def user_text(text: str) -> str:
 
 
 def display_path(path: Path) -> str:
+    """A path as messages show it: relative inside the working directory, else absolute."""
+    absolute = Path(os.path.abspath(path))
     try:
-        return os.path.relpath(path)
+        return str(absolute.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 def read_transcript(path: Path) -> Transcript:

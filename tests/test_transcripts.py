@@ -69,6 +69,16 @@ def test_unreadable_and_missing_transcripts(
     assert code == 2 and "missing.txt: no such file or directory" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", ["replay", "coverage"])
+def test_a_directory_without_transcripts_is_a_mistake_not_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    code = main([command, "--rules", str(FIXTURE_KB), str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == f"calcify: no transcripts (*.txt) in {tmp_path}\n"  # outside: absolute
+
+
 def test_replay_passes_and_summarises(
     tmp_path: Path, good: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
