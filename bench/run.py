@@ -1,4 +1,4 @@
-"""calcify's benchmarks: start-up, turn latency, transcript replay and synthetic scaling.
+"""calcify's benchmarks: start-up, turn latency, replay, synthetic scaling and memory.
 
     .venv/bin/python bench/run.py          # everything, then writes bench/RESULTS.md (~5 min)
     .venv/bin/python bench/run.py --quick  # fewer runs, a smoke test
@@ -113,6 +113,8 @@ class Turns:
 
     def __init__(self, kb: Any) -> None:
         self.kb, self.times, self.digest = kb, [], hashlib.sha256()
+        self.rss_start = peak_rss_mb()
+        """The peak so far: the knowledge base loaded and the Engine built."""
 
     def respond(self, consultation: Any, text: str) -> None:
         from chatbot.render import blocks_lines
@@ -124,7 +126,20 @@ class Turns:
             self.digest.update(line.text.encode() + b"\n")
 
     def result(self) -> dict[str, Any]:
-        return {"times": self.times, "digest": self.digest.hexdigest()}
+        return {
+            "times": self.times,
+            "digest": self.digest.hexdigest(),
+            "rss_start": self.rss_start,
+            "rss_peak": peak_rss_mb(),
+        }
+
+
+def peak_rss_mb(who: int | None = None) -> float:
+    """The peak resident set size of this process (or of its waited-for children), in MB."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF if who is None else who)
+    return usage.ru_maxrss / 1024  # Linux reports kilobytes
 
 
 def worker_replay(directory: str, jobs: int) -> dict[str, Any]:
@@ -143,7 +158,15 @@ def worker_replay(directory: str, jobs: int) -> dict[str, Any]:
         for path, result in zip(paths, results, strict=True)
         if not (isinstance(result, Outcome) and result.passed)
     ]
-    return {"count": len(paths), "failed": failed, "seconds": seconds}
+    import resource
+
+    return {
+        "count": len(paths),
+        "failed": failed,
+        "seconds": seconds,
+        "rss_peak": peak_rss_mb(),
+        "rss_workers": peak_rss_mb(resource.RUSAGE_CHILDREN) if jobs > 1 else 0.0,
+    }
 
 
 WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -220,6 +243,20 @@ class Variant:
         process.wait()
         return elapsed
 
+    def consultation_rss_mb(self) -> float:
+        """Peak memory of a plain-mode consultation shown its first question (stdin ends)."""
+        process = subprocess.Popen(
+            self.calcify,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=self.env,
+            cwd=self.cwd,
+        )
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = 0  # reaped here
+        return float(usage.ru_maxrss) / 1024
+
     def replay_command_s(self, directory: Path, jobs: int) -> float:
         """Wall time of the whole `calcify replay --jobs N` command."""
         start = time.perf_counter()
@@ -295,10 +332,12 @@ def measure_all(variants: Sequence[Variant], work: Path, quick: bool) -> dict[st
     interleaved(variants, 1, lambda v: v.first_question_ms())  # writes the bytecode caches
     report["first"] = interleaved(variants, runs, lambda v: v.first_question_ms())
     report["first_cold"] = interleaved(variants, runs, lambda v: v.first_question_ms(False))
+    report["first_rss"] = interleaved(variants, 3, lambda v: v.consultation_rss_mb())
     step("turns on the shipped knowledge base")
     real = {v.name: v.worker("turns-real") for v in variants}
     same_output("real cases", real)
     report["turns"] = {name: r["times"] for name, r in real.items()}
+    report["turns_rss"] = {name: (r["rss_start"], r["rss_peak"]) for name, r in real.items()}
     step("transcript replay")
     report["replay"] = replays(variants, work, 1 if quick else 3, report)
     report["synthetic"] = {}
@@ -338,7 +377,11 @@ def synthetic(variants: Sequence[Variant], work: Path, size: int, quick: bool) -
     consultations = {100: 60, 1000: 40, 3000: 20}[size] // (4 if quick else 1)
     turns = {v.name: v.worker("turns-synthetic", directory, consultations, 25) for v in variants}
     same_output(f"synthetic {size}", turns)
-    return {"startup": startup, "turns": {name: r["times"] for name, r in turns.items()}}
+    return {
+        "startup": startup,
+        "turns": {name: r["times"] for name, r in turns.items()},
+        "rss": {name: (r["rss_start"], r["rss_peak"]) for name, r in turns.items()},
+    }
 
 
 def step(text: str) -> None:
@@ -383,7 +426,8 @@ def report_lines(report: dict[str, Any], command: str) -> Iterator[str]:
         " and printed identical text."
         " Numbers are medians unless a row says otherwise."
     )
-    for section in (first_section, turn_section, replay_section, synthetic_section):
+    sections = (first_section, turn_section, replay_section, synthetic_section, memory_section)
+    for section in sections:
         yield ""
         yield from section(report)
     yield ""
@@ -567,6 +611,45 @@ def synthetic_rows(size: str, data: dict[str, Any]) -> list[list[str]]:
             "",
         ],
     ]
+
+
+def memory_section(report: dict[str, Any]) -> Iterator[str]:
+    yield "## 5. Memory (peak resident set size)"
+    yield ""
+    yield (
+        "Peak RSS of the measuring process, as the kernel reports it (`getrusage`). For the"
+        " turns, *loaded* is the peak once the knowledge base is loaded and the Engine built,"
+        " *peak* the peak after every turn: the difference is what the consultations and the"
+        " caches added (an Engine keeps 256 evaluations, an analysis 8, the readings 256)."
+    )
+    yield ""
+
+    def mb(value: float) -> str:
+        return f"{value:.0f} MB"
+
+    def grew(pair: Sequence[float]) -> str:
+        return f"{mb(pair[0])} loaded, {mb(pair[1])} peak"
+
+    first = {v: statistics.median(values) for v, values in report["first_rss"].items()}
+    turns = report["turns_rss"]
+    replay = {v: runs[0] for v, runs in report["replay"]["pooled"]["1"].items()}
+    rows = [
+        ["plain consultation, first question", mb(first["before"]), mb(first["after"])],
+        [
+            f"shipped knowledge base, {len(report['turns']['after'])} turns",
+            grew(turns["before"]),
+            grew(turns["after"]),
+        ],
+        [
+            "replay of the corpus, one process",
+            mb(replay["before"]["rss_peak"]),
+            mb(replay["after"]["rss_peak"]),
+        ],
+    ]
+    for size, data in report["synthetic"].items():
+        rss = data["rss"]
+        rows.append([f"{size} synthetic rules, turns", grew(rss["before"]), grew(rss["after"])])
+    yield from table(["", "before", "after"], rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
