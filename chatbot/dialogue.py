@@ -248,10 +248,12 @@ class Consultation:
     def change(self, argument: str) -> list[Block]:
         question = self._question_named(argument)
         if question is None:
-            answered = ", ".join(self.answers) or "none yet"
+            numbers = self._numbers
+            answered = ", ".join(f"{numbers[q]} {q}" if q in numbers else q for q in self.answers)
+            answered = answered or "none yet"
             message = (
-                f"change needs a question id; answered so far: {answered} "
-                "(see calcify questions for the others)"
+                "change needs a question: its number, its id or a word of it; answered so far: "
+                f"{answered} (calcify questions lists the others)"
             )
             return [Problem(message), *self._reask()]
         self._unit_for = None
@@ -315,20 +317,33 @@ class Consultation:
         return matches[0] if len(matches) == 1 else None
 
     def _question_named(self, text: str) -> Question | None:
-        """A question by id, name or unambiguous prefix; answered questions are preferred."""
+        """A question by the number it was asked under, id, name, unambiguous prefix, or
+        words of its name and text ("organ"); answered questions are preferred."""
         words = normalise(text)
         if not words:
             return None
+        if words.isdigit():
+            number = int(words)
+            found = next((q for q, n in self._numbers.items() if n == number), None)
+            return self.kb.questions[found] if found is not None else None
         ordered = [*self.answers, *(q for q in self.kb.questions if q not in self.answers)]
         for question_id in ordered:
             question = self.kb.questions[question_id]
             if words in (normalise(question_id), normalise(question.name)):
                 return question
+        wanted = set(words.split())
         for pool in (list(self.answers), ordered):
             matches = [q for q in pool if normalise(q).startswith(words)]
             if len(matches) == 1:
                 return self.kb.questions[matches[0]]
+            matches = [q for q in pool if wanted <= _words_of(self.kb.questions[q])]
+            if len(matches) == 1:
+                return self.kb.questions[matches[0]]
         return None
+
+
+def _words_of(question: Question) -> set[str]:
+    return set(normalise(f"{question.name} {question.text}").split())
 
 
 def _still_valid(kb: KnowledgeBase, question_id: str, value: Value) -> bool:

@@ -189,6 +189,37 @@ def test_change_can_volunteer_an_unasked_answer(fixture_kb: KnowledgeBase) -> No
     assert consultation.answers["coating"] == "bare"
 
 
+@pytest.mark.parametrize(
+    ("named", "question_id"),
+    [
+        ("2", "temperature"),  # the number it was asked under
+        ("casing", "casing"),  # its id
+        ("widget temperature", "temperature"),  # its name
+        ("temp", "temperature"),  # a prefix of its id
+        ("hot", "temperature"),  # a word of its text ("How hot does the widget run?")
+        ("hum", "humming"),  # a prefix of an unasked question
+        ("voltage supplied", "voltage"),  # words of an unasked question
+    ],
+)
+def test_change_finds_a_question_by_number_id_name_or_words(
+    fixture_kb: KnowledgeBase, named: str, question_id: str
+) -> None:
+    consultation, _ = drive(fixture_kb, ["dented", "120"])
+    blocks = consultation.respond(f"change {named}")
+    assert isinstance(blocks[0], Ask) and blocks[0].question.id == question_id
+
+
+@pytest.mark.parametrize("named", ["7", "widget", "the colour"])
+def test_change_of_no_single_question_lists_the_answered_ones(
+    fixture_kb: KnowledgeBase, named: str
+) -> None:
+    """No such number, several questions share the word, or none has it."""
+    consultation, _ = drive(fixture_kb, ["dented", "120"])
+    (problem, _) = consultation.respond(f"change {named}")
+    assert isinstance(problem, Problem)
+    assert "answered so far: 1 casing, 2 temperature" in problem.message
+
+
 def test_back_after_change_restores_the_old_answer(fixture_kb: KnowledgeBase) -> None:
     consultation, _ = drive(fixture_kb, ["dented", "120", "change casing", "shattered"])
     consultation.respond("back")
