@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -136,8 +137,6 @@ class Turns:
 
 def peak_rss_mb(who: int | None = None) -> float:
     """The peak resident set size of this process (or of its waited-for children), in MB."""
-    import resource
-
     usage = resource.getrusage(resource.RUSAGE_SELF if who is None else who)
     return usage.ru_maxrss / 1024  # Linux reports kilobytes
 
@@ -158,8 +157,6 @@ def worker_replay(directory: str, jobs: int) -> dict[str, Any]:
         for path, result in zip(paths, results, strict=True)
         if not (isinstance(result, Outcome) and result.passed)
     ]
-    import resource
-
     return {
         "count": len(paths),
         "failed": failed,

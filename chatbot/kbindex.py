@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .engine import predicate
-from .model import UNKNOWN, Condition, KnowledgeBase, Rule
+from .model import UNKNOWN, Condition, KnowledgeBase
 from .truth import Truth
 
 if TYPE_CHECKING:
@@ -175,23 +175,11 @@ def _is_acyclic(kb: KnowledgeBase) -> bool:
 
 def _formula_dependents(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
     """For each formula rule, the rules whose truth can depend on the number it derives."""
-    users: dict[str, list[Rule]] = {}
-    for rule in kb.rules:
-        for condition in rule.conditions:
-            if condition.subject_kind == "finding":
-                users.setdefault(condition.subject, []).append(rule)
-    result: dict[str, frozenset[str]] = {}
-    for formula in (r for r in kb.rules if r.outcome.formula):
-        seen: set[str] = set()
-        stack = list(users.get(formula.outcome.finding, []))
-        while stack:
-            rule = stack.pop()
-            if rule.id not in seen:
-                seen.add(rule.id)
-                if rule.outcome.kind == "derive":
-                    stack.extend(users.get(rule.outcome.finding, []))
-        result[formula.id] = frozenset(seen)
-    return result
+    return {
+        rule.id: kb.rules_reading("finding", rule.outcome.finding)
+        for rule in kb.rules
+        if rule.outcome.formula
+    }
 
 
 _INDEXES: dict[int, tuple[weakref.ref[KnowledgeBase], Index]] = {}

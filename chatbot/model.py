@@ -254,19 +254,26 @@ class KnowledgeBase:
     @cached_property
     def dependents(self) -> dict[str, frozenset[str]]:
         """For each question, the ids of the rules whose truth can depend on its answer."""
-        users: dict[str, list[Rule]] = {}
+        return {q: self.rules_reading("question", q) for q in self.questions}
+
+    def rules_reading(self, kind: SubjectKind, subject: str) -> frozenset[str]:
+        """The ids of the rules whose truth can depend on this question or finding: those that
+        test it, and, through what they derive, those that test their findings."""
+        seen: set[str] = set()
+        stack = list(self._users.get((kind, subject), ()))
+        while stack:
+            rule = stack.pop()
+            if rule.id not in seen:
+                seen.add(rule.id)
+                if rule.outcome.kind == "derive":
+                    stack.extend(self._users.get(("finding", rule.outcome.finding), ()))
+        return frozenset(seen)
+
+    @cached_property
+    def _users(self) -> dict[tuple[str, str], list[Rule]]:
+        """The rules that test each (kind, subject), in knowledge-base order."""
+        users: dict[tuple[str, str], list[Rule]] = {}
         for rule in self.rules:
             for condition in rule.conditions:
-                users.setdefault(f"{condition.subject_kind}:{condition.subject}", []).append(rule)
-        result: dict[str, frozenset[str]] = {}
-        for question_id in self.questions:
-            seen: set[str] = set()
-            stack = list(users.get(f"question:{question_id}", []))
-            while stack:
-                rule = stack.pop()
-                if rule.id not in seen:
-                    seen.add(rule.id)
-                    if rule.outcome.kind == "derive":
-                        stack.extend(users.get(f"finding:{rule.outcome.finding}", []))
-            result[question_id] = frozenset(seen)
-        return result
+                users.setdefault((condition.subject_kind, condition.subject), []).append(rule)
+        return users
