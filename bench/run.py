@@ -48,9 +48,9 @@ TARGETS = {
 STARTUP_CODE = """
 import json, sys, time
 t0 = time.perf_counter()
-from chatbot.dialogue import Consultation
-from chatbot.engine import Engine
-from chatbot.knowledge import load_knowledge_base
+from chatbot.consultation.dialogue import Consultation
+from chatbot.engine.engine import Engine
+from chatbot.knowledge.loader import load_knowledge_base
 t1 = time.perf_counter()
 kb = load_knowledge_base(sys.argv[1])
 t2 = time.perf_counter()
@@ -68,9 +68,9 @@ print(json.dumps({k: v * 1e3 for k, v in phases.items()}))
 
 def worker_turns_real() -> dict[str, Any]:
     """Drive every real case: answer what is asked from the case, `unknown` otherwise."""
-    from chatbot.dialogue import Consultation
-    from chatbot.engine import Engine
-    from chatbot.knowledge import default_rules_dir, load_knowledge_base
+    from chatbot.consultation.dialogue import Consultation
+    from chatbot.engine.engine import Engine
+    from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
 
     kb = load_knowledge_base(default_rules_dir())
     engine = Engine(kb)
@@ -91,9 +91,9 @@ def worker_turns_synthetic(directory: str, consultations: int, max_turns: int) -
 
     from synthetic import random_answer
 
-    from chatbot.dialogue import Consultation
-    from chatbot.engine import Engine
-    from chatbot.knowledge import load_knowledge_base
+    from chatbot.consultation.dialogue import Consultation
+    from chatbot.engine.engine import Engine
+    from chatbot.knowledge.loader import load_knowledge_base
 
     kb = load_knowledge_base(directory)
     engine = Engine(kb)
@@ -118,7 +118,7 @@ class Turns:
         """The peak so far: the knowledge base loaded and the Engine built."""
 
     def respond(self, consultation: Any, text: str) -> None:
-        from chatbot.render import blocks_lines
+        from chatbot.ui.render import blocks_lines
 
         start = time.perf_counter()
         blocks = consultation.respond(text)
@@ -145,8 +145,8 @@ def worker_replay(directory: str, jobs: int) -> dict[str, Any]:
     """Replay every transcript once with `replay_all`, the code of `calcify replay --jobs N`:
     in this process (jobs 1) or over a pool of `jobs` processes; timed from loading the
     knowledge base on."""
-    from chatbot.knowledge import default_rules_dir, load_knowledge_base
-    from chatbot.transcript import Outcome, replay_all
+    from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
+    from chatbot.transcripts.replay import Outcome, replay_all
 
     paths = sorted(Path(directory).glob("*.txt"))
     start = time.perf_counter()
@@ -290,8 +290,8 @@ def transcript_corpus(work: Path) -> tuple[Path, str]:
     shipped = sorted((ROOT / "transcripts").glob("*.txt"))
     if len(shipped) >= MIN_CORPUS:
         return ROOT / "transcripts", f"the {len(shipped)} shipped transcripts/*.txt"
-    from chatbot.knowledge import default_rules_dir, load_knowledge_base
-    from chatbot.transcript import play, transcript_text
+    from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
+    from chatbot.transcripts.replay import play, transcript_text
 
     kb = load_knowledge_base(default_rules_dir())
     directory = work / "transcripts"

@@ -12,8 +12,8 @@ import sys
 
 def use_stock_paths() -> None:
     """Switch this process to the stock paths (before any Engine is built)."""
-    from chatbot import _experta as ex
-    from chatbot import engine, kbindex
+    from chatbot.engine import _experta as ex
+    from chatbot.engine import engine, kbindex
 
     engine.Engine.__init__.__defaults__ = (ex.KnowledgeEngine, False)
     kbindex._is_acyclic = lambda kb: False  # the path a network with a cycle takes
@@ -21,7 +21,7 @@ def use_stock_paths() -> None:
 
 if __name__ == "__main__":
     use_stock_paths()
-    from chatbot.__main__ import run
+    from chatbot.cli import run
 
     sys.argv[0] = "calcify"
     run()

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from chatbot.model import Question
+from chatbot.knowledge.model import Question
 
 CLASSES = ("kind_a", "kind_b", "kind_c", "kind_d", "kind_e", "kind_f")
 SHARED_RULES = 11

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from chatbot.engine import Engine
-from chatbot.knowledge import load_knowledge_base
-from chatbot.model import KnowledgeBase
+from chatbot.engine.engine import Engine
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE_KB = TESTS / "fixture_kb"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import REAL_KB
 
-from chatbot.answers import (
+from chatbot.errors import AnswerError, CalcifyError, KnowledgeBaseError
+from chatbot.knowledge.answers import (
     AmbiguousUnit,
     ImplausibleValue,
     UnclearAnswer,
@@ -13,9 +14,8 @@ from chatbot.answers import (
     parse_answer,
     reading,
 )
-from chatbot.errors import AnswerError, CalcifyError, KnowledgeBaseError
-from chatbot.knowledge import load_knowledge_base
-from chatbot.model import UNKNOWN, KnowledgeBase, Question
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Question
 
 
 @pytest.fixture(scope="module")

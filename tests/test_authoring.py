@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB, REAL_KB
 
-from chatbot.__main__ import main
-from chatbot.blocks import Changed, Problem
-from chatbot.dialogue import Consultation
-from chatbot.knowledge import load_knowledge_base
-from chatbot.plain import carry_out, run_plain
-from chatbot.session import Recorder
+from chatbot.cli import main
+from chatbot.consultation.blocks import Changed, Problem
+from chatbot.consultation.dialogue import Consultation
+from chatbot.consultation.session import Recorder
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.ui.plain import carry_out, run_plain
 
 
 def copy_kb(source: Path, tmp_path: Path) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB
 
-from chatbot.__main__ import main
+from chatbot.cli import main
 
 FIXTURE = ["--rules", str(FIXTURE_KB)]
 

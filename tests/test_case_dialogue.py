@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from chatbot.__main__ import main
-from chatbot.blocks import CaseRead, Note, Problem, Understood
-from chatbot.dialogue import Consultation
-from chatbot.model import KnowledgeBase
+from chatbot.cli import main
+from chatbot.consultation.blocks import CaseRead, Note, Problem, Understood
+from chatbot.consultation.dialogue import Consultation
+from chatbot.knowledge.model import KnowledgeBase
 
 CASE = "Autopsy lung, viable tissue, patient on haemodialysis; Ca 2.9 mmol/L, PO4 2.4 mmol/L"
 

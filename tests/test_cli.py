@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from conftest import FIXTURE_KB
 
-from chatbot.__main__ import main
-from chatbot.model import KnowledgeBase
+from chatbot.cli import main
+from chatbot.knowledge.model import KnowledgeBase
 
 FIXTURE = ["--rules", str(FIXTURE_KB)]
 

@@ -6,7 +6,7 @@ import inspect
 
 import pytest
 
-from chatbot.blocks import (
+from chatbot.consultation.blocks import (
     Ask,
     AskUnit,
     Block,
@@ -23,10 +23,10 @@ from chatbot.blocks import (
     WhyAsked,
     WhyNot,
 )
-from chatbot.commands import COMMANDS, Command, find_command
-from chatbot.dialogue import Consultation
-from chatbot.model import KnowledgeBase
-from chatbot.render import blocks_lines
+from chatbot.consultation.commands import COMMANDS, Command, find_command
+from chatbot.consultation.dialogue import Consultation
+from chatbot.knowledge.model import KnowledgeBase
+from chatbot.ui.render import blocks_lines
 
 
 def drive(kb: KnowledgeBase, inputs: list[str]) -> tuple[Consultation, list[Block]]:

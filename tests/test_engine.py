@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatbot.assessment import Assessment, assess
-from chatbot.engine import Engine
-from chatbot.model import UNKNOWN, KnowledgeBase, Value
-from chatbot.possibility import Possibility, Truth
+from chatbot.engine.engine import Engine
+from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Value
+from chatbot.reasoning.assessment import Assessment, assess
+from chatbot.reasoning.possibility import Possibility, Truth
 
 U = UNKNOWN
 

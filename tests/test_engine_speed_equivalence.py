@@ -20,22 +20,22 @@ from typing import Any
 import pytest
 from conftest import FIXTURE_KB, REAL_KB, SYNTHETIC
 
-from chatbot import _experta as ex
-from chatbot import engine as engine_module
-from chatbot.answers import parse_answer
-from chatbot.assessment import (
+from chatbot.consultation.dialogue import Consultation
+from chatbot.engine import _experta as ex
+from chatbot.engine import engine as engine_module
+from chatbot.engine.engine import Engine, Evaluation
+from chatbot.errors import AnswerError
+from chatbot.knowledge.answers import parse_answer
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import Condition, KnowledgeBase, Value
+from chatbot.reasoning.assessment import (
     _expected_remaining,
     _expected_remaining_at_once,
     _open_concluders,
     assess,
 )
-from chatbot.dialogue import Consultation
-from chatbot.engine import Engine, Evaluation
-from chatbot.errors import AnswerError
-from chatbot.knowledge import load_knowledge_base
-from chatbot.model import Condition, KnowledgeBase, Value
-from chatbot.possibility import Possibility, Truth, index_of
-from chatbot.render import blocks_lines
+from chatbot.reasoning.possibility import Possibility, Truth, index_of
+from chatbot.ui.render import blocks_lines
 
 CASES = Path(__file__).resolve().parent / "data" / "real_cases.toml"
 

@@ -12,10 +12,10 @@ import pytest
 from conftest import FIXTURE_KB, REAL_KB
 from test_engine_speed_equivalence import random_answers
 
-from chatbot import incremental
-from chatbot.engine import Engine, Firing
-from chatbot.knowledge import load_knowledge_base
-from chatbot.model import KnowledgeBase, Value
+from chatbot.engine import incremental
+from chatbot.engine.engine import Engine, Firing
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase, Value
 
 
 def consultation_answers(kb: KnowledgeBase, rng: random.Random) -> Iterator[dict[str, Value]]:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.answers import parse_answer
-from chatbot.assessment import assess
-from chatbot.engine import Engine
+from chatbot.engine.engine import Engine
 from chatbot.errors import KnowledgeBaseError
-from chatbot.intake import extract, looks_like_a_case
-from chatbot.knowledge import load_knowledge_base
-from chatbot.lexicon import lexicon_of
-from chatbot.model import KnowledgeBase, Value
+from chatbot.intake.lexicon import lexicon_of
+from chatbot.intake.reader import extract, looks_like_a_case
+from chatbot.knowledge.answers import parse_answer
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase, Value
+from chatbot.reasoning.assessment import assess
 
 CASES = Path(__file__).resolve().parent / "cases"
 FIXTURE_KB = Path(__file__).resolve().parent / "fixture_kb"

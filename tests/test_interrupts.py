@@ -15,8 +15,8 @@ from conftest import FIXTURE_KB, REAL_KB
 from test_plain import calcify, run
 from test_sessions import _read_until
 
-from chatbot.interrupts import EXIT_INTERRUPTED, held_interrupt
-from chatbot.session import sessions_dir
+from chatbot.consultation.interrupts import EXIT_INTERRUPTED, held_interrupt
+from chatbot.consultation.session import sessions_dir
 
 
 def test_an_interrupt_waits_for_the_end_of_the_block() -> None:

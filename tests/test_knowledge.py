@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB, TESTS
 
-from chatbot.__main__ import main
+from chatbot.cli import main
 from chatbot.errors import KnowledgeBaseError, Problem
-from chatbot.knowledge import load_knowledge_base
-from chatbot.model import KnowledgeBase
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase
 
 BROKEN = TESTS / "broken"
 

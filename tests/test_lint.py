@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB
 
-from chatbot.knowledge import load_knowledge_base
-from chatbot.lint import Report, check, lint
-from chatbot.model import KnowledgeBase
+from chatbot.authoring.lint import Report, check, lint
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase
 
 Edit = tuple[str, str, str]
 """(file, old text, new text): replace the first old text, or append new when old is ""."""
@@ -525,7 +525,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
         if case.id in ("lists-disjoint-only-together", "contradicts-the-chain")
     ]
     directory = _knowledge_base(tmp_path, [edit for group in edits for edit in group])
-    script = "import sys; from pathlib import Path; from chatbot.lint import check; "
+    script = "import sys; from pathlib import Path; from chatbot.authoring.lint import check; "
     script += "print(check(Path(sys.argv[1]), False))"
     outputs = {
         subprocess.run(

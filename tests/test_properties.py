@@ -8,13 +8,13 @@ from conftest import FIXTURE_KB, REAL_KB
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatbot.commands import COMMANDS
-from chatbot.dialogue import Consultation
-from chatbot.engine import Engine
-from chatbot.knowledge import load_knowledge_base
-from chatbot.model import KnowledgeBase
-from chatbot.plain import run_plain, stdin_lines
-from chatbot.render import blocks_lines
+from chatbot.consultation.commands import COMMANDS
+from chatbot.consultation.dialogue import Consultation
+from chatbot.engine.engine import Engine
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase
+from chatbot.ui.plain import run_plain, stdin_lines
+from chatbot.ui.render import blocks_lines
 
 FIXTURE = load_knowledge_base(FIXTURE_KB)
 REAL = load_knowledge_base(REAL_KB)

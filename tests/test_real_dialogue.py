@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from chatbot.blocks import Ask
-from chatbot.dialogue import Consultation
-from chatbot.engine import Engine
-from chatbot.model import KnowledgeBase
+from chatbot.consultation.blocks import Ask
+from chatbot.consultation.dialogue import Consultation
+from chatbot.engine.engine import Engine
+from chatbot.knowledge.model import KnowledgeBase
 
 CASES = Path(__file__).resolve().parent / "data" / "real_cases.toml"
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from conftest import REAL_KB, TESTS
 
-from chatbot.__main__ import main
-from chatbot.answers import parse_answer
-from chatbot.assessment import assess
-from chatbot.engine import Engine
-from chatbot.model import KnowledgeBase, Value
+from chatbot.cli import main
+from chatbot.engine.engine import Engine
+from chatbot.knowledge.answers import parse_answer
+from chatbot.knowledge.model import KnowledgeBase, Value
+from chatbot.reasoning.assessment import assess
 
 CASES_FILE = TESTS / "data" / "real_cases.toml"
 

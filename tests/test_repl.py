@@ -14,10 +14,11 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 
-from chatbot.blocks import Block
-from chatbot.dialogue import Consultation
-from chatbot.model import KnowledgeBase
-from chatbot.repl import (
+from chatbot.consultation.blocks import Block
+from chatbot.consultation.dialogue import Consultation
+from chatbot.consultation.session import Recorder
+from chatbot.knowledge.model import KnowledgeBase
+from chatbot.ui.repl import (
     ConsultationCompleter,
     open_history,
     run_repl,
@@ -25,7 +26,6 @@ from chatbot.repl import (
     toolbar,
     wants_color,
 )
-from chatbot.session import Recorder
 
 
 @pytest.fixture

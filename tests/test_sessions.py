@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import FIXTURE_KB
 from test_plain import calcify, run
 
-from chatbot.session import latest_unfinished, sessions_dir
+from chatbot.consultation.session import latest_unfinished, sessions_dir
 
 
 def test_every_consultation_is_kept_in_the_state_directory(isolated_home: Path) -> None:

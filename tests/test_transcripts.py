@@ -10,10 +10,16 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB, REAL_KB
 
-from chatbot.__main__ import main
-from chatbot.knowledge import load_knowledge_base
-from chatbot.model import KnowledgeBase
-from chatbot.transcript import TranscriptError, coverage, play, read_transcript, transcript_paths
+from chatbot.cli import main
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase
+from chatbot.transcripts.replay import (
+    TranscriptError,
+    coverage,
+    play,
+    read_transcript,
+    transcript_paths,
+)
 
 TRANSCRIPTS = REAL_KB.parent / "transcripts"
 

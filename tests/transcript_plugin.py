@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from chatbot.engine import Engine
-from chatbot.knowledge import load_knowledge_base
-from chatbot.transcript import (
+from chatbot.engine.engine import Engine
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.transcripts.replay import (
     Outcome,
     TranscriptError,
     read_transcript,

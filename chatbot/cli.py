@@ -1,0 +1,372 @@
+"""Entry point: parse arguments, wire the pieces, choose interactive, plain or one-shot mode."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from chatbot import __version__
+from chatbot.authoring.browse import (
+    GRAPH_FORMATS,
+    explain_rule_lines,
+    graph_lines,
+    rule_list_lines,
+    search_rules,
+)
+from chatbot.authoring.lint import check
+from chatbot.consultation.blocks import Block
+from chatbot.consultation.dialogue import Consultation
+from chatbot.consultation.interrupts import EXIT_INTERRUPTED
+from chatbot.consultation.session import (
+    Recorder,
+    latest_unfinished,
+    new_session_path,
+    resume,
+    sessions_dir,
+)
+from chatbot.engine.engine import Engine
+from chatbot.errors import AnswerError, CalcifyError, KnowledgeBaseError
+from chatbot.intake.reader import Extracted, extract
+from chatbot.knowledge.answers import parse_answer
+from chatbot.knowledge.fields import did_you_mean
+from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase, Value
+from chatbot.reasoning.assessment import assess
+from chatbot.transcripts.replay import (
+    TranscriptError,
+    coverage,
+    display_path,
+    replay_all,
+    transcript_paths,
+    updated_text,
+    write_atomic,
+)
+from chatbot.ui.plain import run_plain, stdin_lines
+from chatbot.ui.report import (
+    DISCLAIMER,
+    assessment_data,
+    assessment_lines,
+    extracted_data,
+    extracted_lines,
+    safe,
+)
+
+EXIT_OK, EXIT_USAGE = 0, 2
+DEFAULT_TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
+LATEST = "latest"
+
+
+class UsageError(CalcifyError):
+    """The command line itself is wrong."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --rules may come before or after the command; SUPPRESS keeps a subcommand's parser
+    # from overwriting a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--rules",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="knowledge-base directory",
+    )
+    parser = argparse.ArgumentParser(
+        prog="calcify",
+        description="Classify pathologic calcification by guided consultation. " + DISCLAIMER,
+    )
+    parser.add_argument("--rules", metavar="DIR", type=Path, help="knowledge-base directory")
+    parser.add_argument("--version", action="version", version=f"calcify {__version__}")
+    parser.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
+    parser.add_argument(
+        "--record", metavar="FILE", type=Path, help="record the session as a transcript"
+    )
+    parser.add_argument("--force", action="store_true", help="let --record overwrite FILE")
+    parser.add_argument(
+        "--case", metavar="TEXT", help="start from a case description, then ask what is missing"
+    )
+    parser.add_argument(
+        "--resume",
+        nargs="?",
+        const=LATEST,
+        metavar="FILE",
+        help="continue the most recent unfinished consultation, or the one saved in FILE",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    classify = commands.add_parser(
+        "classify", parents=[common], help="classify from answers given on the command line"
+    )
+    classify.add_argument("--json", action="store_true", help="print one JSON object")
+    classify.add_argument("--case", metavar="TEXT", help="read answers from a case description")
+    classify.add_argument("answers", nargs="*", metavar="QUESTION=ANSWER")
+    questions = commands.add_parser("questions", parents=[common], help="list every question")
+    questions.add_argument("--json", action="store_true", help="print JSON")
+    check = commands.add_parser(
+        "check", parents=[common], help="report errors and warnings in the knowledge base"
+    )
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings")
+    replay = commands.add_parser(
+        "replay", parents=[common], help="replay transcripts and compare every line"
+    )
+    replay.add_argument("--update", action="store_true", help="rewrite transcripts that differ")
+    replay.add_argument(
+        "--jobs", "-j", type=int, default=1, metavar="N", help="replay in N parallel processes"
+    )
+    replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    rules = commands.add_parser("rules", parents=[common], help="list or search the rules")
+    rules.add_argument("text", nargs="*", help="words to search for")
+    explain = commands.add_parser(
+        "explain-rule", parents=[common], help="a rule, what it needs and what uses it"
+    )
+    explain.add_argument("rule_id", metavar="ID")
+    explain.add_argument(
+        "--transcripts", type=Path, default=DEFAULT_TRANSCRIPTS, help="transcripts to search"
+    )
+    graph = commands.add_parser("graph", parents=[common], help="the rule network")
+    graph.add_argument("--format", choices=GRAPH_FORMATS, default="mermaid")
+    cover = commands.add_parser(
+        "coverage", parents=[common], help="which transcripts fire each rule"
+    )
+    cover.add_argument("paths", nargs="*", type=Path, metavar="PATH", default=[DEFAULT_TRANSCRIPTS])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run calcify with these arguments and return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":  # reports loader errors itself, as lines with a fix each
+            lines, code = check(args.rules or default_rules_dir(), args.strict)
+            show(lines)
+            return code
+        kb = load_knowledge_base(args.rules or default_rules_dir())
+        # the knowledge base lives as long as the process: keep the collector from rescanning it
+        gc.freeze()
+        return _dispatch(parser, args, kb)
+    except KnowledgeBaseError as exc:
+        print(f"calcify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CalcifyError as exc:
+        print(f"calcify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # a consultation says more itself (where it is kept)
+        print("calcify: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    if args.command == "classify":
+        return classify_command(kb, args.answers, args.json, args.case)
+    if args.command == "questions":
+        return questions_command(kb, args.json)
+    if args.command == "replay":
+        return replay_command(kb, args.paths, args.update, args.jobs)
+    if args.command == "coverage":
+        return coverage_command(kb, args.paths)
+    if args.command == "rules":
+        show(rule_list_lines(kb, search_rules(kb, " ".join(args.text))))
+        return EXIT_OK
+    if args.command == "explain-rule":
+        return explain_rule_command(kb, args.rule_id, args.transcripts)
+    if args.command == "graph":
+        show(graph_lines(kb, args.format))
+        return EXIT_OK
+    return chat_command(kb, args)
+
+
+def chat_command(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """A consultation: the REPL on a terminal, plain line-by-line mode otherwise.
+
+    It is kept after every turn: in --record FILE if given, else in the state directory.
+    """
+    record: Path | None = args.record
+    if record is not None and record.exists() and not args.force:
+        raise UsageError(f"{record} already exists; use --force to overwrite it")
+    consultation = Consultation(kb)
+    opening: list[Block] | None = None
+    if args.resume is not None:
+        path = _resume_path(args.resume)
+        lines, opening = resume(consultation, path)
+        recorder = Recorder([path, *([record] if record else [])], lines=lines)
+    else:  # --record FILE is then the one copy kept; otherwise the state directory has it
+        recorder = Recorder([record] if record else [new_session_path()])
+    # --case TEXT is typed for the user: the description, then ok to use what was read
+    scripted = [f"case {args.case}", "ok"] if args.case is not None else []
+    if scripted:
+        _read_case(kb, args.case)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from chatbot.ui import repl  # prompt_toolkit is only needed on a terminal
+
+        return repl.run_repl(
+            consultation,
+            color=repl.wants_color(args.no_color),
+            history=repl.open_history(),
+            recorder=recorder,
+            opening=opening,
+            scripted=scripted,
+        )
+    lines_in = itertools.chain(scripted, stdin_lines(sys.stdin.buffer, sys.stderr))
+    try:
+        return run_plain(consultation, lines_in, sys.stdout, sys.stderr, recorder, opening)
+    except KeyboardInterrupt:
+        where = recorder.paths[0] if recorder.paths else None
+        kept = f"; the consultation so far is in {where} (--resume continues it)" if where else ""
+        print(f"calcify: interrupted{kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _resume_path(value: str) -> Path:
+    if value != LATEST:
+        return Path(value)
+    path = latest_unfinished()
+    if path is None:
+        raise UsageError(f"no unfinished consultation to resume in {sessions_dir()}")
+    return path
+
+
+def explain_rule_command(kb: KnowledgeBase, rule_id: str, transcripts: Path) -> int:
+    rule = kb.rule(rule_id)
+    if rule is None:
+        hint = did_you_mean(rule_id, [r.id for r in kb.rules])
+        raise UsageError(f"no rule {rule_id!r}" + (f" ({hint})" if hint else ""))
+    fired_by = coverage(kb, transcript_paths([transcripts])) if transcripts.is_dir() else None
+    show(explain_rule_lines(kb, rule, fired_by))
+    return EXIT_OK
+
+
+def coverage_command(kb: KnowledgeBase, paths: Sequence[Path]) -> int:
+    """Print each rule with the transcripts that fire it; 1 if some rule is fired by none."""
+    table = coverage(kb, _some_transcripts(paths))
+    width = max(len(rule) for rule in table)
+    for rule, names in table.items():
+        print(f"{rule:<{width}}  {', '.join(names) if names else '(no transcript)'}")
+    missing = [rule for rule, names in table.items() if not names]
+    print(f"{len(table) - len(missing)} of {len(table)} rules fired by at least one transcript")
+    return 1 if missing else EXIT_OK
+
+
+def _some_transcripts(paths: Sequence[Path]) -> list[Path]:
+    """The transcript files the paths name; none at all is a mistake worth saying (a wrong
+    directory would otherwise pass as '0 passed, 0 failed')."""
+    files = transcript_paths(paths)
+    if not files:
+        named = ", ".join(display_path(path) for path in paths)
+        raise UsageError(f"no transcripts (*.txt) in {named}")
+    return files
+
+
+def replay_command(kb: KnowledgeBase, paths: Sequence[Path], update: bool, jobs: int) -> int:
+    """Replay transcripts; print a diff per failure and a summary line; 1 if any failed."""
+    if jobs < 1:
+        raise UsageError("--jobs needs a positive number")
+    files = _some_transcripts(paths)
+    passed = failed = updated = 0
+    for path, result in zip(files, replay_all(kb, files, jobs), strict=True):
+        if isinstance(result, TranscriptError):
+            print(f"calcify: {result}", file=sys.stderr)
+            failed += 1
+        elif result.passed:
+            passed += 1
+        elif update:
+            write_atomic(path, updated_text(result))
+            updated += 1
+        else:
+            show(result.diff().splitlines())
+            failed += 1
+    if updated:
+        print(f"updated {updated} transcript{'s' if updated != 1 else ''}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else EXIT_OK
+
+
+def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:
+    """Read QUESTION=ANSWER arguments; raise UsageError naming what is accepted."""
+    answers: dict[str, Value] = {}
+    for pair in pairs:
+        question_id, equals, text = pair.partition("=")
+        question_id = question_id.strip()
+        if not equals:
+            raise UsageError(f"{pair!r} is not QUESTION=ANSWER (e.g. tissue_state=necrotic)")
+        question = kb.questions.get(question_id)
+        if question is None:
+            hint = did_you_mean(question_id, kb.questions)
+            hint = f" ({hint})" if hint else ""
+            raise UsageError(
+                f"unknown question {question_id!r}{hint}; see 'calcify questions' for the list"
+            )
+        try:
+            answers[question_id] = parse_answer(question, text).value
+        except AnswerError as exc:
+            raise UsageError(f"{question_id}: {exc}") from None
+    return answers
+
+
+def classify_command(
+    kb: KnowledgeBase, pairs: Sequence[str], as_json: bool, case: str | None
+) -> int:
+    """Classify from QUESTION=ANSWER arguments, a case description, or both (arguments win)."""
+    extracted = _read_case(kb, case) if case is not None else []
+    answers = {item.question: item.value for item in extracted}
+    answers |= parse_assignments(kb, pairs)
+    assessment = assess(Engine(kb), answers)
+    if as_json:
+        data = assessment_data(kb, assessment)
+        if case is not None:
+            data["extracted"] = extracted_data(extracted)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        show(
+            [
+                *(extracted_lines(kb, extracted) if case is not None else []),
+                *assessment_lines(kb, assessment),
+            ]
+        )
+    return EXIT_OK
+
+
+def _read_case(kb: KnowledgeBase, text: str) -> list[Extracted]:
+    extracted = extract(kb, text)
+    if not extracted:
+        raise UsageError("no answer could be read from the case description")
+    return extracted
+
+
+def questions_command(kb: KnowledgeBase, as_json: bool) -> int:
+    rows = [
+        {
+            "id": q.id,
+            "kind": q.kind,
+            "text": q.text,
+            "choices": [c.id for c in q.choices] or (["yes", "no"] if q.kind == "yesno" else []),
+            "units": [u.name for u in q.units],
+            "reference": list(q.reference) if q.reference else None,
+        }
+        for q in kb.questions.values()
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        accepts = ", ".join(row["choices"] or row["units"])  # type: ignore[arg-type]
+        print(f"{row['id']:<24} {row['kind']:<7} {accepts}")
+    return EXIT_OK
+
+
+def show(lines: Sequence[str]) -> None:
+    """Print lines with control characters from rule files or transcripts neutralised."""
+    print("\n".join(safe(line) for line in lines))
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,118 @@
+"""Keeping consultations: recording as transcripts, autosave in the state directory, resume.
+
+Every consultation is written (atomically) after every turn, so nothing entered is lost if
+the process dies. Never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from chatbot.consultation.blocks import Block, Note, Problem
+from chatbot.consultation.dialogue import Consultation
+from chatbot.errors import CalcifyError
+from chatbot.transcripts.replay import TranscriptError, read_transcript, transcript_text, write_new
+from chatbot.ui.report import safe
+
+RECORDED_TITLE = "recorded consultation"
+RECORDED_SHOWS = "(say here what this consultation shows)"
+UNFINISHED = "# status: unfinished"
+
+
+def state_dir() -> Path:
+    """$XDG_STATE_HOME/calcify, falling back to ~/.local/state/calcify."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "calcify"
+
+
+def sessions_dir() -> Path:
+    return state_dir() / "sessions"
+
+
+def new_session_path() -> Path:
+    """A fresh autosave file, named by start time and process id."""
+    return sessions_dir() / f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
+
+
+def latest_unfinished() -> Path | None:
+    """The most recently written autosave that did not reach an end."""
+    candidates = [p for p in sessions_dir().glob("*.txt") if _is_unfinished(p)]
+    return max(candidates, key=lambda p: (p.stat().st_mtime, p.name), default=None)
+
+
+def _is_unfinished(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return any(
+                line.rstrip("\n") == UNFINISHED for line, _ in zip(handle, range(5), strict=False)
+            )
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+class Recorder:
+    """The session so far, as transcript lines, kept in every given file after each turn."""
+
+    def __init__(
+        self, paths: Sequence[Path] = (), dry_run: bool = False, lines: Sequence[str] = ()
+    ) -> None:
+        self.lines: list[str] = list(lines)
+        self.paths = list(paths)
+        self.dry_run = dry_run
+        """Replaying a transcript must not write the files its `save` lines name."""
+
+    def bot(self, text: str) -> None:
+        self.lines.append(text)
+
+    def user(self, text: str) -> None:
+        self.lines.append(f"> {safe(text)}")
+
+    def text(self, finished: bool | None = None) -> str:
+        status = (
+            [] if finished is None else [f"# status: {'finished' if finished else 'unfinished'}"]
+        )
+        return transcript_text(RECORDED_TITLE, RECORDED_SHOWS, self.lines, status)
+
+    def save(self, path: Path, force: bool) -> Block:
+        """Write the session so far to a new transcript; a Note or a Problem says how it went."""
+        try:
+            if not self.dry_run:
+                write_new(path, self.text(), force)
+        except CalcifyError as exc:
+            return Problem(str(exc))
+        return Note(f"Saved the consultation so far to {path}.")
+
+    def keep(self, finished: bool) -> list[str]:
+        """Rewrite every kept file; return a message for each that could not be written.
+
+        finished: the consultation reached its conclusion (one left by quit can be resumed).
+        """
+        failed = []
+        for path in list(self.paths):
+            try:
+                write_new(path, self.text(finished), force=True)
+            except TranscriptError as exc:
+                self.paths.remove(path)
+                failed.append(f"cannot keep the consultation in {exc}; carrying on without it")
+        return failed
+
+
+def resume(consultation: Consultation, path: Path) -> tuple[list[str], list[Block]]:
+    """Replay a saved session's inputs; return its lines and what to show on resuming.
+
+    save and reload lines are not carried out again: their files were written at the time,
+    and the rules in use are the ones just loaded.
+    """
+    transcript = read_transcript(path)
+    consultation.start()
+    for text in transcript.inputs:
+        consultation.respond(text)
+    consultation.quit = False
+    count = len(consultation.answers)
+    note = Note(
+        f"Resumed {path}: {count} answer{'s' if count != 1 else ''} restored (summary shows them)."
+    )
+    return [text for _, text in transcript.body], [note, *consultation.next_blocks()]

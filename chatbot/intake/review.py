@@ -1,0 +1,71 @@
+"""Reviewing the answers read from a case description before they are used. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from chatbot.consultation.blocks import CaseRead, Problem
+from chatbot.errors import AnswerError
+from chatbot.intake.reader import Extracted
+from chatbot.knowledge.answers import normalise, parse_answer
+from chatbot.knowledge.model import KnowledgeBase, Value
+
+ACCEPT = ("ok", "okay", "y", "yes", "accept", "use", "use them", "fine")
+CANCEL = ("cancel", "no", "n", "none", "discard")
+
+
+class CaseReview:
+    """The answers read from a description while the user accepts, drops or corrects them."""
+
+    def __init__(self, kb: KnowledgeBase, items: list[Extracted]) -> None:
+        self.kb = kb
+        self.items = items
+
+    def block(self, answers: Mapping[str, Value]) -> CaseRead:
+        """The list as shown, marking answers that would replace earlier ones."""
+        replaces = tuple(
+            i.question
+            for i in self.items
+            if i.question in answers and answers[i.question] != i.value
+        )
+        return CaseRead(tuple(self.items), replaces)
+
+    def drop(self, text: str) -> Problem | None:
+        """Leave out item N; a Problem if there is no such item."""
+        index = self._index(text)
+        if index is None:
+            return Problem("drop needs a number from the list, e.g. drop 1")
+        del self.items[index]
+        return None
+
+    def correct(self, number: str, text: str) -> Problem | None:
+        """Answer item N differently, read as that question reads answers."""
+        index = self._index(number)
+        if index is None:
+            return Problem("correct an answer by its number in the list, e.g. 2 = viable")
+        item = self.items[index]
+        try:
+            parsed = parse_answer(self.kb.questions[item.question], text)
+        except AnswerError as exc:
+            return Problem(str(exc))
+        self.items[index] = Extracted(item.question, parsed.value, item.phrase, parsed)
+        return None
+
+    def _index(self, text: str) -> int | None:
+        index = int(text) - 1 if text.strip().isdigit() else -1
+        return index if 0 <= index < len(self.items) else None
+
+
+def review_action(text: str) -> tuple[str, str, str]:
+    """What a reply to the list asks for: (action, first argument, second argument)."""
+    words = normalise(text)
+    if words in ACCEPT:
+        return ("accept", "", "")
+    if words in CANCEL:
+        return ("cancel", "", "")
+    if words.startswith("drop "):
+        return ("drop", words.removeprefix("drop ").strip(), "")
+    number, equals, rest = text.partition("=")
+    if equals and rest.strip() and number.strip().isdigit():
+        return ("correct", number.strip(), rest)
+    return ("other", "", "")

@@ -1,0 +1,347 @@
+"""Load and validate rules/*.toml into the model. Knows nothing of experta; never prints."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from chatbot.errors import KnowledgeBaseError, Problem
+from chatbot.knowledge.conditions import read_conditions, read_outcome
+from chatbot.knowledge.fields import TableReader, did_you_mean
+from chatbot.knowledge.model import (
+    INDETERMINATE,
+    Choice,
+    Citation,
+    ConclusionClass,
+    Finding,
+    KnowledgeBase,
+    Question,
+    Rule,
+    Source,
+    Subtype,
+    Unit,
+)
+from chatbot.knowledge.strata import stratify
+from chatbot.knowledge.vocabulary import (
+    CHOICE_KEYS,
+    QUESTION_KEYS,
+    check_references,
+    read_pairs,
+    read_phrases,
+    read_question_vocabulary,
+)
+
+SECTIONS = ("source", "question", "finding", "class", "rule")
+QUESTION_KINDS = ("yesno", "choice", "number")
+FINDING_KINDS = ("flag", "choice", "number")
+RESERVED_ANSWERS = ("unknown",)
+
+
+def default_rules_dir() -> Path:
+    """The shipped knowledge base: $CALCIFY_RULES, else rules/ beside the package."""
+    env = os.environ.get("CALCIFY_RULES")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "rules"
+
+
+def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
+    """Load every .toml file in a directory; raise KnowledgeBaseError listing all problems."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    documents = _read_files(directory, problems)
+    loader = _Loader(problems)
+    for section in SECTIONS:
+        for file, index, table in _items(documents, section):
+            loader.read(section, file, index, table)
+    check_references(loader.questions, problems)
+    rules = loader.read_rules()
+    _check_unique_rules(rules, problems)
+    _check_indeterminate(directory, loader.classes, problems)
+    strata = stratify(rules, problems) if not problems else {}
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return KnowledgeBase(
+        directory=str(directory),
+        sources=loader.sources,
+        questions=loader.questions,
+        findings=loader.findings,
+        classes=loader.classes,
+        rules=tuple(rules),
+        strata=strata,
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read_files(directory: Path, problems: list[Problem]) -> list[tuple[str, dict[str, Any]]]:
+    if not directory.is_dir():
+        problems.append(Problem(_display(directory), "", "", "no such knowledge-base directory"))
+        raise KnowledgeBaseError(problems)
+    documents = []
+    for path in sorted(directory.glob("*.toml")):
+        file = _display(path)
+        try:
+            with path.open("rb") as handle:
+                documents.append((file, tomllib.load(handle)))
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(Problem(file, "", "", f"TOML syntax error: {exc}"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(file, "", "", f"cannot read file: {exc}"))
+    if not documents and not problems:
+        problems.append(Problem(_display(directory), "", "", "no .toml files in this directory"))
+    for file, document in documents:
+        for key, value in document.items():
+            if key not in SECTIONS:
+                hint = did_you_mean(key, SECTIONS) or f"use [[{']], [['.join(SECTIONS)}]]"
+                problems.append(Problem(file, "", key, "unknown section", hint))
+            elif not isinstance(value, list):
+                problems.append(Problem(file, "", key, f"write it as [[{key}]] (a list of tables)"))
+    return documents
+
+
+def _items(documents: list[tuple[str, dict[str, Any]]], section: str) -> list[tuple[str, int, Any]]:
+    found: list[tuple[str, int, Any]] = []
+    for file, document in documents:
+        value = document.get(section, [])
+        if isinstance(value, list):
+            found.extend((file, index, table) for index, table in enumerate(value))
+    return found
+
+
+class _Loader:
+    """Reads items section by section; references are checked against what was read before."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.sources: dict[str, Source] = {}
+        self.questions: dict[str, Question] = {}
+        self.findings: dict[str, Finding] = {}
+        self.classes: dict[str, ConclusionClass] = {}
+        self._rule_tables: list[tuple[str, int, Any]] = []
+
+    def read(self, section: str, file: str, index: int, table: Any) -> None:
+        item_id = table.get("id") if isinstance(table, dict) else None
+        label = f"{section} {item_id}" if isinstance(item_id, str) else f"{section} #{index + 1}"
+        reader = TableReader(table, file, label, self.problems)
+        if section == "rule":
+            self._rule_tables.append((file, index, table))
+            return
+        if not isinstance(item_id, str) or not item_id:
+            reader.problem("id", "missing required key (a text id)")
+            return
+        registry: dict[str, Any] = getattr(self, _REGISTRY[section])
+        if item_id in registry:
+            reader.problem(
+                "id",
+                f"duplicate {section} id {item_id!r}",
+                f"first in {_file_of(registry[item_id])}",
+            )
+            return
+        registry[item_id] = getattr(self, f"_read_{section}")(reader, item_id, len(registry))
+
+    def _read_source(self, r: TableReader, item_id: str, order: int) -> Source:
+        r.check_keys(("id", "title", "author"), ("url", "locator"))
+        url, locator = r.text("url"), r.text("locator")
+        if not url and not locator:
+            r.problem("url", "a source needs a url or a locator")
+        return Source(item_id, r.text("title"), r.text("author"), url or locator, r.file)
+
+    def _read_question(self, r: TableReader, item_id: str, order: int) -> Question:
+        r.check_keys(
+            ("id", "text", "kind", "why", "source"),
+            ("label", "choices", "units", "reference", "plausible", *QUESTION_KEYS),
+        )
+        kind = r.text("kind")
+        if kind not in QUESTION_KINDS:
+            r.problem("kind", f"unknown kind {kind!r}", f"use one of {', '.join(QUESTION_KINDS)}")
+        choices = self._choices(r) if kind == "choice" else ()
+        vocabulary = read_question_vocabulary(r, kind, choices, self._units, self.citation)
+        units = self._units(r) if kind == "number" else ()
+        if kind != "choice" and "choices" in r.table:
+            r.problem("choices", f"only choice questions have choices (this one is {kind!r})")
+        if kind != "number":
+            for key in ("units", "reference", "plausible"):
+                if key in r.table:
+                    r.problem(key, f"only number questions have {key}")
+        return Question(
+            id=item_id,
+            text=r.text("text"),
+            kind=kind,  # type: ignore[arg-type]
+            why=r.text("why"),
+            citation=self.citation(r),
+            file=r.file,
+            order=order,
+            choices=choices,
+            units=units,
+            reference=r.range("reference"),
+            plausible=r.range("plausible"),
+            label=r.text("label"),
+            **vocabulary,
+        )
+
+    def _choices(self, r: TableReader) -> tuple[Choice, ...]:
+        choices: list[Choice] = []
+        for index, table in enumerate(r.tables("choices")):
+            c = r.element("choices", index, table)
+            c.check_keys(("id", "label"), ("synonyms", *CHOICE_KEYS))
+            choice = Choice(
+                c.text("id"),
+                c.text("label"),
+                c.texts("synonyms"),
+                read_phrases(c, "phrases"),
+                read_pairs(c, "implies"),
+                c.texts("refines"),
+            )
+            if choice.id in RESERVED_ANSWERS or choice.id in (x.id for x in choices):
+                c.problem("id", f"choice id {choice.id!r} is reserved or repeated")
+            choices.append(choice)
+        if len(choices) < 2:
+            r.problem("choices", "a choice question needs at least two choices")
+        return tuple(choices)
+
+    def _units(self, r: TableReader) -> tuple[Unit, ...]:
+        units = []
+        for index, table in enumerate(r.tables("units")):
+            u = r.element("units", index, table)
+            u.check_keys(("name", "factor"), ("synonyms", "infer"))
+            factor = u.number("factor", 1.0)
+            if factor <= 0:
+                u.problem("factor", "must be a positive number")
+            infer = u.table.get("infer", True)
+            if not isinstance(infer, bool):
+                u.problem("infer", "write true or false")
+            units.append(Unit(u.text("name"), factor, u.texts("synonyms"), infer is not False))
+        if not units:
+            r.problem("units", "a number needs at least one unit (the first is canonical)")
+        elif units[0].factor != 1.0:
+            r.problem("units", "the first unit is canonical: its factor must be 1")
+        return tuple(units)
+
+    def _read_finding(self, r: TableReader, item_id: str, order: int) -> Finding:
+        r.check_keys(("id", "text", "kind"), ("values", "units"))
+        kind = r.text("kind")
+        if kind not in FINDING_KINDS:
+            r.problem("kind", f"unknown kind {kind!r}", f"use one of {', '.join(FINDING_KINDS)}")
+        values = r.texts("values")
+        if kind == "choice" and len(values) < 2:
+            r.problem("values", "a choice finding lists at least two values")
+        units = self._units(r) if kind == "number" else ()
+        return Finding(item_id, r.text("text"), kind, r.file, values, units)  # type: ignore[arg-type]
+
+    def _read_class(self, r: TableReader, item_id: str, order: int) -> ConclusionClass:
+        r.check_keys(("id", "label", "summary"), ("subtypes",))
+        subtypes = []
+        for index, table in enumerate(r.tables("subtypes")):
+            s = r.element("subtypes", index, table)
+            s.check_keys(("id", "label"))
+            subtypes.append(Subtype(s.text("id"), s.text("label")))
+        return ConclusionClass(
+            item_id, r.text("label"), r.text("summary"), r.file, order, tuple(subtypes)
+        )
+
+    def citation(self, r: TableReader) -> Citation:
+        c = r.sub("source")
+        c.check_keys(("id", "locator"))
+        source_id = c.text("id")
+        if source_id and source_id not in self.sources:
+            c.problem("id", f"unknown source {source_id!r}", did_you_mean(source_id, self.sources))
+        return Citation(source_id, c.text("locator"))
+
+    def read_rules(self) -> list[Rule]:
+        rules = []
+        for order, (file, index, table) in enumerate(self._rule_tables):
+            rule_id = table.get("id") if isinstance(table, dict) else None
+            label = f"rule {rule_id}" if isinstance(rule_id, str) else f"rule #{index + 1}"
+            r = TableReader(table, file, label, self.problems)
+            rules.append(self._read_rule(r, order))
+        return rules
+
+    def _read_rule(self, r: TableReader, order: int) -> Rule:
+        r.check_keys(
+            ("id", "when", "because", "source"),
+            ("derive", "conclude", "caveat", "priority", "applies_to"),
+        )
+        rule_id = r.text("id")
+        if rule_id and not _is_rule_id(rule_id):
+            r.problem("id", f"rule id {rule_id!r} must look like topic.short-slug")
+        conditions = read_conditions(r, self.questions, self.findings)
+        outcome = read_outcome(r, conditions, self.questions, self.findings, self.classes)
+        return Rule(
+            id=rule_id,
+            conditions=conditions,
+            outcome=outcome,
+            because=r.text("because"),
+            citation=self.citation(r),
+            file=r.file,
+            order=order,
+            priority=r.integer("priority"),
+            applies_to=self._applies_to(r, outcome.kind),
+        )
+
+    def _applies_to(self, r: TableReader, kind: str) -> tuple[str, ...]:
+        classes = r.texts("applies_to")
+        if classes and kind != "caveat":
+            r.problem("applies_to", "only caveat rules take applies_to")
+        for class_id in classes:
+            if class_id not in self.classes:
+                hint = did_you_mean(class_id, self.classes)
+                r.problem("applies_to", f"unknown class {class_id!r}", hint)
+        return classes
+
+
+_REGISTRY = {
+    "source": "sources",
+    "question": "questions",
+    "finding": "findings",
+    "class": "classes",
+}
+
+
+def _file_of(item: Any) -> str:
+    return str(getattr(item, "file", ""))
+
+
+def _is_rule_id(rule_id: str) -> bool:
+    topic, dot, slug = rule_id.partition(".")
+    allowed = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+    return bool(dot and topic and slug) and set(topic + slug) <= allowed
+
+
+def _check_indeterminate(
+    directory: Path, classes: dict[str, ConclusionClass], problems: list[Problem]
+) -> None:
+    """The class reported when nothing is concluded must exist (the README requires it)."""
+    if INDETERMINATE not in classes:
+        file = next((c.file for c in classes.values()), _display(directory))
+        problems.append(
+            Problem(
+                file,
+                "",
+                "class",
+                f"the class {INDETERMINATE!r} is missing",
+                "it is reported when no rule concludes",
+            )
+        )
+
+
+def _check_unique_rules(rules: list[Rule], problems: list[Problem]) -> None:
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            first = seen[rule.id]
+            problems.append(
+                Problem(
+                    rule.file,
+                    f"rule {rule.id}",
+                    "id",
+                    "duplicate rule id",
+                    f"first in {first.file}",
+                )
+            )
+        seen.setdefault(rule.id, rule)

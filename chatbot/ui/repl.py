@@ -1,0 +1,201 @@
+"""The two shells over one Consultation: the prompt_toolkit REPL and plain line-by-line mode.
+
+The only module that prints interactively. Everything it shows comes from render.py.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
+from typing import Any
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.shortcuts import print_formatted_text
+from prompt_toolkit.styles import Style
+
+from chatbot.consultation.blocks import Ask, Block, Farewell, Note
+from chatbot.consultation.commands import COMMANDS
+from chatbot.consultation.dialogue import Consultation
+from chatbot.consultation.interrupts import held_interrupt
+from chatbot.consultation.session import Recorder, state_dir
+from chatbot.ui.plain import carry_out
+from chatbot.ui.render import Line, blocks_lines
+from chatbot.ui.report import class_text
+
+EXIT_OK = 0
+
+STYLE = Style.from_dict(
+    {
+        "title": "bold",
+        "question": "ansicyan bold",
+        "choice": "ansicyan",
+        "ok": "ansigreen",
+        "warn": "ansiyellow bold",
+        "error": "ansired",
+        "dim": "ansibrightblack",
+        "user": "",
+    }
+)
+
+
+def wants_color(flag_no_color: bool) -> bool:
+    """Colour unless --no-color or a non-empty NO_COLOR (https://no-color.org)."""
+    return not flag_no_color and not os.environ.get("NO_COLOR")
+
+
+def open_history() -> History:
+    """Persistent history in the state directory, or in memory if that cannot be written."""
+    try:
+        directory = state_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "history"
+        path.touch(exist_ok=True)
+        return FileHistory(str(path))
+    except OSError:
+        return InMemoryHistory()
+
+
+# -- the REPL -------------------------------------------------------------------------------
+
+
+class ConsultationCompleter(Completer):
+    """Completes commands, the current question's choices, and command arguments."""
+
+    def __init__(self, consultation: Consultation) -> None:
+        self.consultation = consultation
+
+    def get_completions(self, document: Document, event: CompleteEvent) -> Iterator[Completion]:
+        text = document.text_before_cursor.lstrip().lstrip(":")
+        head, space, tail = text.partition(" ")
+        if space:
+            words, prefix = self._arguments(head.casefold()), tail
+        else:
+            words, prefix = self._words(), text
+        for word in words:
+            if word.casefold().startswith(prefix.casefold()):
+                yield Completion(word, start_position=-len(prefix))
+
+    def _words(self) -> list[str]:
+        question = self.consultation.current
+        words = [c.id for c in question.choices] if question else []
+        if question and question.kind == "yesno":
+            words += ["yes", "no"]
+        if question:
+            words.append("unknown")
+        return words + [c.name for c in COMMANDS]
+
+    def _arguments(self, command: str) -> list[str]:
+        if command == "change":
+            return list(self.consultation.answers)
+        if command in ("whynot", "why-not"):
+            return list(self.consultation.kb.classes)
+        return []
+
+
+def toolbar(consultation: Consultation) -> str:
+    answered, total = consultation.progress
+    a = consultation.assessment
+    leading = class_text(consultation.kb, a.classification, a.subtype)
+    to_go = total - answered
+    step = "concluded" if consultation.is_finished else f"{answered} answered, {to_go} may follow"
+    return f" {step} | leading: {leading} | help: commands | Ctrl-D: quit "
+
+
+def run_repl(
+    consultation: Consultation,
+    *,
+    color: bool,
+    history: History | None = None,
+    recorder: Recorder | None = None,
+    session_args: dict[str, Any] | None = None,
+    opening: list[Block] | None = None,
+    scripted: Sequence[str] = (),
+) -> int:
+    """The interactive loop: Ctrl-C cancels the line and asks again, Ctrl-D ends cleanly.
+
+    What is shown in answer to input is also recorded, exactly as plain mode prints it;
+    Ctrl-C and Ctrl-D notices are not, since replaying a transcript cannot reproduce them.
+    """
+    recorder = recorder or Recorder()
+    show = _printer(consultation, color, session_args or {})
+    session: PromptSession[str] = PromptSession(
+        history=history or InMemoryHistory(),
+        completer=ConsultationCompleter(consultation),
+        bottom_toolbar=lambda: toolbar(consultation),
+        **(session_args or {}),
+    )
+
+    def turn(text: str) -> None:
+        """One input, answered and kept; a Ctrl-C meanwhile waits for it, then is dropped
+        (the turn is complete and shown: there is nothing left to cancel)."""
+        with suppress(KeyboardInterrupt), held_interrupt():
+            recorder.user(text)
+            show(carry_out(consultation.respond(text), consultation, recorder), recorder)
+
+    if opening is None:
+        with suppress(KeyboardInterrupt), held_interrupt():
+            show(consultation.start(), recorder)
+    else:  # a resumed session: its beginning is already in the recording
+        show(opening, None)
+    for text in scripted:  # typed on the user's behalf (calcify --case)
+        _print_line(
+            Line(f"> {text}", "user"), color, session_args.get("output") if session_args else None
+        )
+        turn(text)
+    while not consultation.quit:
+        try:
+            text = session.prompt(_prompt(consultation))
+        except KeyboardInterrupt:
+            show(_cancelled(consultation), None)
+            continue
+        except EOFError:
+            show([Farewell(consultation.is_finished)], None)
+            break
+        turn(text)
+    return EXIT_OK
+
+
+def _prompt(consultation: Consultation) -> str:
+    return "calcify> " if consultation.is_finished else "answer> "
+
+
+def _cancelled(consultation: Consultation) -> list[Block]:
+    question = consultation.current
+    blocks: list[Block] = [Note("Cancelled. (Ctrl-D or quit to leave.)")]
+    if question is not None:
+        blocks.append(Ask(question, consultation.progress[0] + 1, again=True))
+    return blocks
+
+
+def _printer(
+    consultation: Consultation, color: bool, session_args: dict[str, Any]
+) -> Callable[[list[Block], Recorder | None], None]:
+    output = session_args.get("output")
+
+    def show(blocks: list[Block], recorder: Recorder | None) -> None:
+        lines = blocks_lines(consultation.kb, blocks)
+        if recorder is not None:
+            for line in lines:
+                recorder.bot(line.text)
+            # kept on disk before the next question is shown: an answer seen is an answer saved
+            for message in recorder.keep(consultation.is_finished):
+                lines.append(Line(f"calcify: {message}", "error"))
+        for line in lines:
+            _print_line(line, color, output)
+
+    return show
+
+
+def _print_line(line: Line, color: bool, output: Any) -> None:
+    if color and line.style:
+        text: Any = FormattedText([(f"class:{line.style}", line.text)])
+        print_formatted_text(text, style=STYLE, output=output)
+    elif output is not None:
+        print_formatted_text(line.text, output=output)
+    else:
+        print(line.text, flush=True)
