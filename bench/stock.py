@@ -12,11 +12,9 @@ import sys
 
 def use_stock_paths() -> None:
     """Switch this process to the stock paths (before any Engine is built)."""
-    from chatbot.engine import _experta as ex
-    from chatbot.engine import engine, kbindex
+    from chatbot.engine.engine import Engine
 
-    engine.Engine.__init__.__defaults__ = (ex.KnowledgeEngine, False)
-    kbindex._is_acyclic = lambda kb: False  # the path a network with a cycle takes
+    Engine.fast_by_default = False
 
 
 if __name__ == "__main__":

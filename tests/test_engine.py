@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from chatbot.engine.engine import Engine
 from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Value
 from chatbot.reasoning.assessment import Assessment, assess
-from chatbot.reasoning.possibility import Possibility, Truth
+from chatbot.reasoning.possibility import Possibility
+from chatbot.reasoning.truth import Truth
 
 U = UNKNOWN
 

@@ -13,7 +13,9 @@ from conftest import FIXTURE_KB, REAL_KB
 from test_engine_speed_equivalence import random_answers
 
 from chatbot.engine import incremental
-from chatbot.engine.engine import Engine, Firing
+from chatbot.engine.compiler import salience
+from chatbot.engine.engine import Engine
+from chatbot.engine.trace import Firing
 from chatbot.knowledge.loader import load_knowledge_base
 from chatbot.knowledge.model import KnowledgeBase, Value
 
@@ -62,7 +64,7 @@ def test_going_on_gives_what_a_run_from_scratch_gives(
     ordering, undoing = Counting(incremental.scratch_order), Counting(incremental.undoes)
     monkeypatch.setattr(incremental, "scratch_order", ordering)
     monkeypatch.setattr(incremental, "undoes", undoing)
-    going_on, scratch = Engine(kb), Engine(kb, continues=False)
+    going_on, scratch = Engine(kb), Engine(kb, fast=False)
     runs = Counting(going_on._run)
     monkeypatch.setattr(going_on, "_run", runs)
     for seed in range(30):
@@ -76,8 +78,8 @@ def test_going_on_gives_what_a_run_from_scratch_gives(
 
 def test_scratch_order_is_the_order_of_a_run_from_scratch() -> None:
     kb = load_knowledge_base(REAL_KB)
-    engine = Engine(kb, continues=False)
-    saliences = {rule.id: incremental.salience(kb, rule) for rule in kb.rules}
+    engine = Engine(kb, fast=False)
+    saliences = {rule.id: salience(kb, rule) for rule in kb.rules}
     rng = random.Random(2)
     for _ in range(150):
         evaluation = engine.evaluate(random_answers(kb, rng, most=12))
@@ -121,13 +123,13 @@ def test_an_answer_that_derives_what_a_fired_rule_needed_absent_starts_again(
     fired = {f.rule.id for f in again.firings}
     assert undone not in fired
     assert derived in fired
-    assert again == Engine(kb, continues=False).evaluate(both)
+    assert again == Engine(kb, fast=False).evaluate(both)
 
 
 def test_a_firing_on_a_fact_nothing_declares_cannot_be_ordered() -> None:
     kb = load_knowledge_base(REAL_KB)
-    engine = Engine(kb, continues=False)
+    engine = Engine(kb, fast=False)
     evaluation = engine.evaluate({"serum_calcium": 9.0, "albumin": 2.0})
-    saliences = {rule.id: incremental.salience(kb, rule) for rule in kb.rules}
+    saliences = {rule.id: salience(kb, rule) for rule in kb.rules}
     refs = [("answer", "serum_calcium", 9.0)]  # albumin left out
     assert incremental.scratch_order(refs, evaluation.firings, saliences) is None

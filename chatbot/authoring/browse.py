@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from chatbot.knowledge.answers import normalise
 from chatbot.knowledge.model import Condition, KnowledgeBase, Rule
+from chatbot.knowledge.text import normalise
 from chatbot.ui.report import citation_text, class_text, condition_text
 
 GRAPH_FORMATS = ("mermaid", "dot")

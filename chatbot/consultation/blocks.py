@@ -1,4 +1,4 @@
-"""The values a consultation returns for each input; render.py turns them into text. No I/O."""
+"""The values a consultation returns for each input; ui/render.py turns them into text. No I/O."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from chatbot.intake.reader import Extracted
 from chatbot.knowledge.answers import ParsedAnswer
-from chatbot.knowledge.model import ConclusionClass, Condition, Question, Rule, Unit
+from chatbot.knowledge.model import Question, Unit
 from chatbot.reasoning.assessment import Assessment
-from chatbot.reasoning.possibility import Truth
+from chatbot.reasoning.explain import WhyAsked, WhyNot
 
 
 @dataclass(frozen=True)
@@ -67,40 +67,8 @@ class Conclusion:
 
 
 @dataclass(frozen=True)
-class WhyAsked:
-    question: Question
-    classes: tuple[str, ...]
-    rules: tuple[Rule, ...]
-
-
-@dataclass(frozen=True)
 class How:
     assessment: Assessment
-
-
-@dataclass(frozen=True)
-class ConditionCheck:
-    condition: Condition
-    truth: Truth
-    deciding: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RuleCheck:
-    rule: Rule
-    truth: Truth
-    fired: bool
-    conditions: tuple[ConditionCheck, ...]
-
-
-@dataclass(frozen=True)
-class WhyNot:
-    cls: ConclusionClass
-    state: str
-    current: str
-    rules: tuple[RuleCheck, ...]
-    unknown: frozenset[str] = frozenset()
-    """Questions answered 'unknown', so the reader knows they will not be asked."""
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,10 @@ from chatbot.knowledge.answers import (
     AmbiguousUnit,
     ParsedAnswer,
     find_unit,
-    normalise,
     parse_answer,
 )
 from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Question, Value
+from chatbot.knowledge.text import normalise
 from chatbot.reasoning.assessment import Assessment, assess
 from chatbot.reasoning.explain import why_asked, why_not
 

@@ -11,27 +11,20 @@ from scratch. Two things keep the result identical to that run:
   scratch.
 - In which order. A run from scratch declares the answers in knowledge-base order and then
   always fires the activation with the highest key on the agenda: the rule's salience, then
-  the ids of its facts, newest first (experta's depth strategy). `scratch_order` replays that
-  choice over the firings, so the trace, and which firing declared a fact first, is the one a
-  run from scratch records.
+  the ids of its facts, newest first (experta's depth strategy), then the ids of its facts in
+  the order its conditions bind them (two activations of one rule on the same facts, bound in
+  another order, are otherwise equal: `_experta.SoundDepthStrategy` gives the agenda this
+  total order). `scratch_order` replays that choice over the firings, so the trace, and which
+  firing declared a fact first, is the one a run from scratch records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-from chatbot.knowledge.model import KnowledgeBase, Rule
-
-if TYPE_CHECKING:
-    from chatbot.engine.engine import FactRef, Firing
-
-
-def salience(kb: KnowledgeBase, rule: Rule) -> int:
-    """A rule's salience on the agenda: its stratum first, then knowledge-base order. Every
-    rule gets its own, so the agenda never holds equal keys for different rules."""
-    return -(kb.strata.get(rule.id, 0) * 100_000 + rule.order)
+from chatbot.engine.trace import FactRef, Firing
+from chatbot.knowledge.model import KnowledgeBase
 
 
 def negated(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
@@ -41,6 +34,10 @@ def negated(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
         for rule in kb.rules
     }
     return {rule_id: subjects for rule_id, subjects in tested.items() if subjects}
+
+
+AgendaKey = tuple[int, list[int], list[int]]
+"""(salience, fact ids newest first, fact ids in binding order): `_experta.agenda_key`."""
 
 
 def undoes(
@@ -60,21 +57,22 @@ def scratch_order(
     its fact first; None if some firing matched a fact that nothing declares (it cannot
     happen when the firings come from one engine)."""
     ids: dict[FactRef, int] = {ref: index for index, ref in enumerate(answers, start=1)}
-    keys: list[tuple[int, list[int]] | None] = [None] * len(firings)
+    keys: list[AgendaKey | None] = [None] * len(firings)
     """A firing's agenda key, once all its facts are declared (their ids never change)."""
     pending = list(range(len(firings)))
     ordered: list[Firing] = []
     while pending:
-        best: tuple[int, list[int]] | None = None
+        best: AgendaKey | None = None
         chosen = 0
         for position, index in enumerate(pending):
             key = keys[index]
             if key is None:
                 try:
-                    facts = sorted({ids[ref] for ref in firings[index].matched}, reverse=True)
+                    bound = [ids[ref] for ref in firings[index].matched]
                 except KeyError:
                     continue  # not on the agenda yet: a fact it matched is not declared
-                key = keys[index] = (saliences[firings[index].rule.id], facts)
+                facts = sorted(set(bound), reverse=True)
+                key = keys[index] = (saliences[firings[index].rule.id], facts, bound)
             if best is None or key > best:
                 best, chosen = key, position
         if best is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from chatbot.intake.lexicon import Word, phrase_key
+from chatbot.knowledge.text import Word, phrase_key
 
 Polarity = Literal["affirmed", "negated", "hedged"]
 

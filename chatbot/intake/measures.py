@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from chatbot.errors import AnswerError
 from chatbot.intake.cues import skip_fillers
-from chatbot.intake.lexicon import Word
 from chatbot.knowledge.answers import ParsedAnswer, parse_number
 from chatbot.knowledge.model import NumberChoices, NumberRange, Question, Unit
+from chatbot.knowledge.text import Word
 
 _BEFORE_NUMBER = ":=(<>≤≥~"
 _BOUNDS = {"<": "below", "≤": "below", ">": "above", "≥": "above"}

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from chatbot.intake.cues import context, is_alternative, skip_fillers
-from chatbot.intake.lexicon import Lexicon, Target, Word, lexicon_of, words
+from chatbot.intake.lexicon import Lexicon, Target, lexicon_of
 from chatbot.intake.measures import read_measure
 from chatbot.knowledge.answers import ParsedAnswer
 from chatbot.knowledge.model import KnowledgeBase, Question, Value
+from chatbot.knowledge.text import Word, words
 
 LONG_TEXT = 12
 """A text of this many words is a description, not an answer to one question."""

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from chatbot.consultation.blocks import CaseRead, Problem
 from chatbot.errors import AnswerError
 from chatbot.intake.reader import Extracted
-from chatbot.knowledge.answers import normalise, parse_answer
+from chatbot.knowledge.answers import parse_answer
 from chatbot.knowledge.model import KnowledgeBase, Value
+from chatbot.knowledge.text import normalise
 
 ACCEPT = ("ok", "okay", "y", "yes", "accept", "use", "use them", "fine")
 CANCEL = ("cancel", "no", "n", "none", "discard")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from chatbot.errors import AnswerError
 from chatbot.knowledge.model import UNKNOWN, Question, Unit, Value
+from chatbot.knowledge.text import normalise
 
 YES = (
     "y",
@@ -36,7 +36,6 @@ UNKNOWNS = (
     "cant say", "cannot say", "no clue",
 )  # fmt: skip
 _POLITE = ("please", "thanks", "thank you", "i think", "i guess", "probably", "definitely")
-_SPELLINGS = (("ae", "e"), ("oe", "e"), ("isation", "ization"), ("our", "or"), ("tre", "ter"))
 
 Reading = Literal["low", "normal", "raised", ""]
 
@@ -75,18 +74,6 @@ class AmbiguousUnit(AnswerError):
 
 class ImplausibleValue(AnswerError):
     """A number outside the physiologically possible range."""
-
-
-@functools.lru_cache(maxsize=16384)
-def normalise(text: str) -> str:
-    """Lower case, no accents, British spellings folded to American, punctuation to spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("'", "").replace("\u2019", "")
-    text = re.sub(r"[^a-z0-9?]+", " ", text).strip()
-    for british, american in _SPELLINGS:
-        text = text.replace(british, american)
-    return text
 
 
 def _strip_polite(text: str) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 UNKNOWN = "unknown"
 INDETERMINATE = "indeterminate"
+NOT_COMPUTABLE = "not computable"
+"""The value of a formula finding whose numbers admit none (a divisor of zero)."""
 
 QuestionKind = Literal["yesno", "choice", "number"]
 FindingKind = Literal["flag", "choice", "number"]
@@ -18,6 +20,8 @@ Value = str | float
 """An answer or finding value: a choice id, "yes"/"no", a number in canonical units."""
 
 NUMERIC_OPS: tuple[Op, ...] = ("gt", "ge", "lt", "le")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,18 @@ class KnowledgeBase:
     classes: Mapping[str, ConclusionClass]
     rules: tuple[Rule, ...]
     strata: Mapping[str, int] = field(default_factory=dict)
+    _owned: dict[Callable[[KnowledgeBase], Any], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def owned(self, build: Callable[[KnowledgeBase], T]) -> T:
+        """What `build` makes of this knowledge base, made on first use and kept with it: the
+        indexes higher layers need (the analysis index, the case-description lexicon) live
+        and die with the knowledge base they describe."""
+        if build not in self._owned:
+            self._owned[build] = build(self)
+        found: T = self._owned[build]
+        return found
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chatbot.errors import Problem
-from chatbot.intake.lexicon import is_specific, phrase_key
 from chatbot.knowledge.fields import TableReader, did_you_mean
 from chatbot.knowledge.model import (
     Choice,
@@ -20,6 +19,7 @@ from chatbot.knowledge.model import (
     Question,
     Unit,
 )
+from chatbot.knowledge.text import is_specific, phrase_key
 
 QUESTION_KEYS = (
     "phrases", "names", "not_phrases", "answer_only", "negative", "implies", "requires",

@@ -2,15 +2,56 @@
 
 from __future__ import annotations
 
-from chatbot.consultation.blocks import ConditionCheck, RuleCheck, WhyAsked, WhyNot
-from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Question, Rule
+from dataclasses import dataclass
+
+from chatbot.knowledge.model import (
+    UNKNOWN,
+    ConclusionClass,
+    Condition,
+    KnowledgeBase,
+    Question,
+    Rule,
+)
 from chatbot.reasoning.assessment import Assessment
-from chatbot.reasoning.possibility import Possibility, Truth
+from chatbot.reasoning.possibility import Possibility
+from chatbot.reasoning.truth import Truth
+
+
+@dataclass(frozen=True)
+class WhyAsked:
+    question: Question
+    classes: tuple[str, ...]
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class ConditionCheck:
+    condition: Condition
+    truth: Truth
+    deciding: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    rule: Rule
+    truth: Truth
+    fired: bool
+    conditions: tuple[ConditionCheck, ...]
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    cls: ConclusionClass
+    state: str
+    current: str
+    rules: tuple[RuleCheck, ...]
+    unknown: frozenset[str] = frozenset()
+    """Questions answered 'unknown', so the reader knows they will not be asked."""
 
 
 def why_asked(kb: KnowledgeBase, assessment: Assessment, question: Question) -> WhyAsked:
     """Which classes a question separates and which rules wait on it."""
-    possible = Possibility(kb, assessment.evaluation)
+    possible = assessment.possibility
     waiting = tuple(
         rule
         for rule in kb.rules
@@ -31,7 +72,7 @@ def why_asked(kb: KnowledgeBase, assessment: Assessment, question: Question) -> 
 
 def why_not(kb: KnowledgeBase, assessment: Assessment, class_id: str) -> WhyNot:
     """For each rule concluding the class: which conditions failed and which are undecided."""
-    possible = Possibility(kb, assessment.evaluation)
+    possible = assessment.possibility
     fired = {f.rule.id for f in assessment.evaluation.firings}
     checks = tuple(
         _rule_check(possible, rule, rule.id in fired) for rule in kb.rules_concluding(class_id)

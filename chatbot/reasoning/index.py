@@ -1,36 +1,44 @@
-"""What the possibility analysis needs from a knowledge base beyond the model, computed once
-per knowledge base, and the recent analyses a new one starts from.
+"""What the analysis needs from a knowledge base beyond the model, made once and kept with it
+(KnowledgeBase.owned), and the recent analyses a new one starts from.
 
-A truth depends only on the answers and derived numbers it reads when no rule depends on its
-own finding (the network is acyclic); an analysis can then start from a recent one that is
-one answer (or one mode) apart and keep what cannot have changed. Pure: no I/O.
+A rule's truth depends only on the answers and derived numbers it reads (through the rules it
+depends on, cycles included: a cycle's truths are its least fixpoint, whatever order they are
+read in). An analysis can therefore start from a recent one that is one answer (or one mode)
+apart and keep what cannot have changed. Pure: no I/O.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chatbot.engine.engine import predicate
-from chatbot.knowledge.model import UNKNOWN, Condition, KnowledgeBase
-from chatbot.reasoning.truth import Truth
+from chatbot.knowledge.model import UNKNOWN, Condition, KnowledgeBase, Rule, Value
+from chatbot.knowledge.semantics import predicate
+from chatbot.reasoning.truth import Spreading, Truth
 
-if TYPE_CHECKING:
-    from chatbot.reasoning.possibility import Possibility
+Spreads = dict[str, tuple[tuple[Value, ...], dict[str, Spreading]]]
 
 
 class Memo:
-    """What an earlier analysis found, without the knowledge base (the index must not keep it
-    alive): its answers, derived numbers, and the memo dictionaries it is still filling."""
+    """What one analysis has found so far: its answers and derived numbers, and the memo
+    dictionaries it is still filling (shared with the analysis, not copied). Holds no
+    knowledge base, so the index that keeps it does not keep one alive."""
 
-    __slots__ = ("answers", "declared", "rules", "deciders", "alive", "spreads", "unknown_blocks")
+    __slots__ = (
+        "answers", "declared", "unknown_blocks", "rules", "deciders", "alive", "alive_before",
+        "spreads",
+    )  # fmt: skip
 
-    def __init__(self, analysis: Possibility) -> None:
-        self.answers, self.declared = analysis.answers, analysis._declared
-        self.rules, self.deciders = analysis._rules, analysis._deciders
-        self.alive, self.spreads = analysis._alive, analysis._spreads
-        self.unknown_blocks = analysis.unknown_blocks
+    def __init__(
+        self, answers: Any, declared: dict[str, tuple[Value, ...]], unknown_blocks: bool
+    ) -> None:
+        self.answers, self.declared, self.unknown_blocks = answers, declared, unknown_blocks
+        self.rules: dict[str, Truth] = {}
+        self.deciders: dict[str, frozenset[str]] = {}
+        self.alive: dict[str, tuple[Rule, ...]] = {}
+        self.alive_before: dict[str, tuple[Rule, ...]] = {}
+        """What FALSE rules a refined analysis may skip: those of the analysis it refines."""
+        self.spreads: Spreads = {}
 
 
 class Index:
@@ -39,10 +47,16 @@ class Index:
     RECENT = 8
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.acyclic = _is_acyclic(kb)
+        self.cycles = _cycles(kb)
+        """For each rule on a cycle of the network, the rules of its cycle (its strongly
+        connected component), in knowledge-base order."""
         self._tests: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
         self.formulas = tuple(r.id for r in kb.rules if r.outcome.formula)
-        self.formula_dependents = _formula_dependents(kb)
+        self.formula_dependents = {
+            rule.id: kb.rules_reading("finding", rule.outcome.finding)
+            for rule in kb.rules
+            if rule.outcome.formula
+        }
         self.dependents = kb.dependents
         self.derivers = {
             f: kb.rules_deriving(f) for f in {c.subject for r in kb.rules for c in r.conditions}
@@ -57,13 +71,13 @@ class Index:
         return self._cached[kind, key]
 
     def test(self, condition: Condition) -> Callable[[Any], bool]:
-        """engine.predicate(condition), built once per condition."""
+        """semantics.predicate(condition), built once per condition."""
         found = self._tests.get(id(condition))
         if found is None:
             found = self._tests[id(condition)] = (condition, predicate(condition))
         return found[1]
 
-    def start_from_recent(self, new: Possibility) -> None:
+    def start_from_recent(self, new: Memo) -> None:
         """Seed a new analysis with what recent ones found, if they are at most one answer
         apart (in either mode: the modes read alike what no `unknown` answer reaches)."""
         candidates = []
@@ -83,15 +97,13 @@ class Index:
         spreads = next((c for c in candidates if c[1].spreads), None)
         if spreads is not None:
             self._seed_spreads(spreads[1], new, spreads[2])
-        self.recent.append(Memo(new))
+        self.recent.append(new)
         del self.recent[: -self.RECENT]
 
-    def _affected(
-        self, old: Memo, new: Possibility, changed: list[str]
-    ) -> tuple[set[str], set[str]]:
+    def _affected(self, old: Memo, new: Memo, changed: list[str]) -> tuple[set[str], set[str]]:
         """The rules that may read differently now, and among them those that read a derived
         number that changed (rather than one that was missing and now appears)."""
-        numbers = [f for f in self.formulas if old.declared.get(f) != new._declared.get(f)]
+        numbers = [f for f in self.formulas if old.declared.get(f) != new.declared.get(f)]
         redone = [f for f in numbers if old.declared.get(f) is not None]
         through_redone: set[str] = set().union(*(self.formula_dependents[f] for f in redone))
         affected = through_redone.union(
@@ -100,34 +112,40 @@ class Index:
         )
         return affected, through_redone
 
-    def _seed(self, old: Memo, new: Possibility, changed: list[str]) -> None:
+    def _seed(self, old: Memo, new: Memo, changed: list[str]) -> None:
         """A truth depends only on the answers and derived numbers it reads, so it carries over
         unless it reads one that reads differently now (`changed`). When what was read as OPEN
-        gets a value, truths are only refined (Kleene logic is monotone): decided ones stay."""
+        gets a value, truths are only refined (Kleene logic is monotone, and so is a cycle's
+        least fixpoint): decided ones stay."""
         affected, through_redone = self._affected(old, new, changed)
         refines = all(_is_open(old, q) for q in changed)
-        new._rules.update(old.rules)
+        new.rules.update(old.rules)
         for rid in affected:
-            truth = new._rules.get(rid)
+            truth = new.rules.get(rid)
             if truth is not None and not (
                 refines and truth is not Truth.OPEN and rid not in through_redone
             ):
-                del new._rules[rid]
-        new._deciders.update(old.deciders)
-        for rid in affected.intersection(new._deciders):
-            del new._deciders[rid]
+                del new.rules[rid]
+        new.deciders.update(old.deciders)
+        for rid in affected.intersection(new.deciders):
+            del new.deciders[rid]
         if refines and not through_redone:
-            new._alive_before = old.alive  # what was FALSE stays FALSE
+            new.alive_before = old.alive  # what was FALSE stays FALSE
 
-    def _seed_spreads(self, old: Memo, new: Possibility, changed: list[str]) -> None:
+    def _seed_spreads(self, old: Memo, new: Memo, changed: list[str]) -> None:
         """The analyses of each answer to a question (by_value) that read nothing changed."""
         affected = self._affected(old, new, changed)[0]
         for question_id, (values, spreads) in old.spreads.items():
             kept = {rid: spread for rid, spread in spreads.items() if rid not in affected}
-            new._spreads[question_id] = (values, kept)
+            new.spreads[question_id] = (values, kept)
 
 
-def _changed_answers(old: Memo, new: Possibility) -> list[str] | None:
+def index_of(kb: KnowledgeBase) -> Index:
+    """The index of this knowledge base, built on first use and kept with it."""
+    return kb.owned(Index)
+
+
+def _changed_answers(old: Memo, new: Memo) -> list[str] | None:
     """The question answered differently (or in one only), if there is at most one."""
     before, after = old.answers, new.answers
     if abs(len(before) - len(after)) > 1:
@@ -143,53 +161,52 @@ def _is_open(old: Memo, question_id: str) -> bool:
     return value is None or (value == UNKNOWN and not old.unknown_blocks)
 
 
-def _is_acyclic(kb: KnowledgeBase) -> bool:
-    """No rule depends, through the findings it tests, on what it derives itself."""
+def _cycles(kb: KnowledgeBase) -> dict[str, tuple[Rule, ...]]:
+    """The strongly connected components of the rule network (a rule depends on the rules
+    deriving the findings it tests) that hold a cycle, for each of their rules. Tarjan's
+    algorithm, iterative: a long chain of rules must not exhaust Python's stack."""
     needs = {
-        rule.id: [
-            deriver
-            for condition in rule.conditions
-            if condition.subject_kind == "finding"
-            for deriver in kb.rules_deriving(condition.subject)
-        ]
+        rule.id: [d for c in rule.conditions if c.subject_kind == "finding"
+                  for d in kb.rules_deriving(c.subject)]
         for rule in kb.rules
-    }
-    done: set[str] = set()
+    }  # fmt: skip
+    number: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[Rule] = []
+    on_stack: set[str] = set()
+    found: dict[str, tuple[Rule, ...]] = {}
     for start in kb.rules:
-        active = {start.id}
-        stack = [(start.id, iter(needs[start.id]))]
-        while stack:
-            rule_id, pending = stack[-1]
+        if start.id in number:
+            continue
+        work = [(start, iter(needs[start.id]))]
+        number[start.id] = low[start.id] = len(number)
+        stack.append(start)
+        on_stack.add(start.id)
+        while work:
+            rule, pending = work[-1]
             following = next(pending, None)
-            if following is None:
-                stack.pop()
-                active.discard(rule_id)
-                done.add(rule_id)
-            elif following.id in active:
-                return False
-            elif following.id not in done:
-                active.add(following.id)
-                stack.append((following.id, iter(needs[following.id])))
-    return True
-
-
-def _formula_dependents(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
-    """For each formula rule, the rules whose truth can depend on the number it derives."""
-    return {
-        rule.id: kb.rules_reading("finding", rule.outcome.finding)
-        for rule in kb.rules
-        if rule.outcome.formula
-    }
-
-
-_INDEXES: dict[int, tuple[weakref.ref[KnowledgeBase], Index]] = {}
-
-
-def index_of(kb: KnowledgeBase) -> Index:
-    """The index of this knowledge base, built on first use and dropped with it."""
-    entry = _INDEXES.get(id(kb))
-    if entry is None or entry[0]() is not kb:
-        key = id(kb)
-        entry = (weakref.ref(kb, lambda _: _INDEXES.pop(key, None)), Index(kb))
-        _INDEXES[key] = entry
-    return entry[1]
+            if following is not None:
+                if following.id not in number:
+                    number[following.id] = low[following.id] = len(number)
+                    stack.append(following)
+                    on_stack.add(following.id)
+                    work.append((following, iter(needs[following.id])))
+                elif following.id in on_stack:
+                    low[rule.id] = min(low[rule.id], number[following.id])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent.id] = min(low[parent.id], low[rule.id])
+            if low[rule.id] == number[rule.id]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member.id)
+                    component.append(member)
+                    if member is rule:
+                        break
+                if len(component) > 1 or rule in needs[rule.id]:
+                    ordered = tuple(sorted(component, key=lambda r: r.order))
+                    found.update((member.id, ordered) for member in component)
+    return found

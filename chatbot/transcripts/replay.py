@@ -16,7 +16,8 @@ from pathlib import Path
 
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import ignore_interrupts
-from chatbot.engine.engine import Engine, Evaluation
+from chatbot.engine.engine import Engine
+from chatbot.engine.trace import Evaluation
 from chatbot.errors import CalcifyError
 from chatbot.knowledge.model import KnowledgeBase, Value
 

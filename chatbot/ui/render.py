@@ -14,25 +14,22 @@ from chatbot.consultation.blocks import (
     CaseRead,
     Changed,
     Conclusion,
-    ConditionCheck,
     Farewell,
     Help,
     How,
     Note,
     Problem,
     Reload,
-    RuleCheck,
     Save,
     Summary,
     Understood,
     Welcome,
-    WhyAsked,
-    WhyNot,
 )
 from chatbot.knowledge.answers import ParsedAnswer, reading
 from chatbot.knowledge.model import KnowledgeBase, Question
 from chatbot.reasoning.assessment import Assessment
-from chatbot.reasoning.possibility import Truth
+from chatbot.reasoning.explain import ConditionCheck, RuleCheck, WhyAsked, WhyNot
+from chatbot.reasoning.truth import Truth
 from chatbot.ui.report import (
     DISCLAIMER,
     STATE_WORDS,

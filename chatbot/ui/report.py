@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chatbot.engine.engine import FactRef, Firing
+from chatbot.engine.trace import FactRef, Firing
 from chatbot.intake.reader import Extracted
 from chatbot.knowledge.answers import ParsedAnswer, reading
 from chatbot.knowledge.model import (

@@ -50,6 +50,7 @@ __all__ = [
     "Caveat",
     "Conclusion",
     "ExpertaRule",
+    "binding_index",
     "handled_rule",
     "Finding",
     "FastKnowledgeEngine",
@@ -74,6 +75,11 @@ class Caveat(Fact):  # type: ignore[misc]
     """A caveat that applies: rule=<rule id>."""
 
 
+def binding_index(name: str) -> int:
+    """The position of the condition a binding name (f0, f1, ...) stands for."""
+    return int(name[1:]) if name[1:].isdigit() else 0
+
+
 class SoundDepthStrategy(DepthStrategy):  # type: ignore[misc]
     """DepthStrategy whose removal searches the whole run of equal keys.
 
@@ -81,11 +87,16 @@ class SoundDepthStrategy(DepthStrategy):  # type: ignore[misc]
     or more activations sharing a key a retracted activation can stay on the agenda and fire.
     """
 
-    def get_key(self, activation: Any) -> tuple[int, list[int]]:
-        """DepthStrategy's key, without its lru_cache: a cache lookup compares activations fact
-        by fact, which costs more than computing the key."""
+    def get_key(self, activation: Any) -> tuple[int, list[int], list[int]]:
+        """DepthStrategy's key (salience, then fact ids newest first), made a total order by
+        the fact ids in the order the rule's conditions bind them: two activations of a rule
+        that tests one finding twice hold the same facts, and would otherwise be ordered by
+        set iteration, which depends on the hash seed. Without DepthStrategy's lru_cache: a
+        cache lookup compares activations fact by fact, which costs more than the key."""
         facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
-        return (activation.rule.salience, facts)
+        context = activation.context
+        bound = [context[name]["__factid__"] for name in sorted(context, key=binding_index)]
+        return (activation.rule.salience, facts, bound)
 
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
         activations = agenda.activations

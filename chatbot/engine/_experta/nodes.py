@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from experta.activation import Activation
 from experta.fieldconstraint import L
@@ -25,9 +25,6 @@ from experta.matchers.rete.nodes import (
     OrdinaryMatchNode,
 )
 from experta.matchers.rete.token import Token, TokenInfo
-
-if TYPE_CHECKING:
-    from .rete import FastReteMatcher
 
 
 class LeanBusNode(BusNode):  # type: ignore[misc]
@@ -76,7 +73,8 @@ class LeanMatchNode(OrdinaryMatchNode):  # type: ignore[misc]
     """A join that records it was touched and does the stock join without copying the token
     it receives (it only reads it: it keeps TokenInfo snapshots and builds new tokens)."""
 
-    calcify_matcher: FastReteMatcher
+    calcify_matcher: Any
+    """The FastReteMatcher that owns the node (rete.py), which records what changed."""
 
     def activate_left(self, token: Any) -> None:
         self.calcify_matcher.touched.add(self)
@@ -110,7 +108,8 @@ class LeanMatchNode(OrdinaryMatchNode):  # type: ignore[misc]
 class LeanNotNode(NotNode):  # type: ignore[misc]
     """The stock negation node, recording that it was touched, without the token copies."""
 
-    calcify_matcher: FastReteMatcher
+    calcify_matcher: Any
+    """The FastReteMatcher that owns the node (rete.py), which records what changed."""
 
     def activate_left(self, token: Any) -> None:
         self.calcify_matcher.touched.add(self)
@@ -156,7 +155,8 @@ class LeanConflictSetNode(ConflictSetNode):  # type: ignore[misc]
     """Records itself as changed and touched, and keeps the stock activations without copying
     the token it receives."""
 
-    calcify_matcher: FastReteMatcher
+    calcify_matcher: Any
+    """The FastReteMatcher that owns the node (rete.py), which records what changed."""
 
     def activate(self, token: Any) -> None:
         self.calcify_matcher.dirty[self] = None
