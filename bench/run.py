@@ -147,10 +147,11 @@ def worker_replay(directory: str, jobs: int) -> dict[str, Any]:
     knowledge base on."""
     from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
     from chatbot.transcripts.replay import Outcome, replay_all
+    from chatbot.ui.plain import play
 
     paths = sorted(Path(directory).glob("*.txt"))
     start = time.perf_counter()
-    results = replay_all(load_knowledge_base(default_rules_dir()), paths, jobs)
+    results = replay_all(load_knowledge_base(default_rules_dir()), paths, play, jobs)
     seconds = time.perf_counter() - start
     failed = [
         path.name
@@ -290,8 +291,9 @@ def transcript_corpus(work: Path) -> tuple[Path, str]:
     shipped = sorted((ROOT / "transcripts").glob("*.txt"))
     if len(shipped) >= MIN_CORPUS:
         return ROOT / "transcripts", f"the {len(shipped)} shipped transcripts/*.txt"
+    from chatbot.consultation.record import transcript_text
     from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
-    from chatbot.transcripts.replay import play, transcript_text
+    from chatbot.ui.plain import play
 
     kb = load_knowledge_base(default_rules_dir())
     directory = work / "transcripts"

@@ -1,4 +1,8 @@
-"""Entry point: parse arguments, wire the pieces, choose interactive, plain or one-shot mode."""
+"""The calcify command: parse the arguments, load the knowledge base, run one handler per
+subcommand (a consultation when none is given) and print what the ui layer puts into words.
+
+The entry point and the REPL are the only code that prints.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,16 @@ import gc
 import itertools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from chatbot import __version__
-from chatbot.authoring.browse import (
-    GRAPH_FORMATS,
-    explain_rule_lines,
-    graph_lines,
-    rule_list_lines,
-    search_rules,
-)
-from chatbot.authoring.lint import check
+from chatbot.authoring.browse import search_rules
+from chatbot.authoring.lint import check, exit_code
 from chatbot.consultation.blocks import Block
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import EXIT_INTERRUPTED
+from chatbot.consultation.record import TranscriptError, display_path, write_atomic
 from chatbot.consultation.session import (
     Recorder,
     latest_unfinished,
@@ -30,39 +29,64 @@ from chatbot.consultation.session import (
     sessions_dir,
 )
 from chatbot.engine.engine import Engine
-from chatbot.errors import AnswerError, CalcifyError, KnowledgeBaseError
+from chatbot.errors import AnswerError, CalcifyError
 from chatbot.intake.reader import Extracted, extract
 from chatbot.knowledge.answers import parse_answer
 from chatbot.knowledge.fields import did_you_mean
 from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
 from chatbot.knowledge.model import KnowledgeBase, Value
+from chatbot.knowledge.text import safe
 from chatbot.reasoning.assessment import assess
-from chatbot.transcripts.replay import (
-    TranscriptError,
-    coverage,
-    display_path,
-    replay_all,
-    transcript_paths,
-    updated_text,
-    write_atomic,
+from chatbot.transcripts.coverage import coverage
+from chatbot.transcripts.replay import replay_all, transcript_paths
+from chatbot.transcripts.update import updated_text
+from chatbot.ui.listings import (
+    GRAPH_FORMATS,
+    check_lines,
+    coverage_lines,
+    explain_rule_lines,
+    graph_lines,
+    questions_data,
+    questions_lines,
+    rule_list_lines,
 )
-from chatbot.ui.plain import run_plain, stdin_lines
+from chatbot.ui.plain import play, run_plain, stdin_lines
 from chatbot.ui.report import (
     DISCLAIMER,
     assessment_data,
     assessment_lines,
     extracted_data,
     extracted_lines,
-    safe,
 )
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
 LATEST = "latest"
 
+Handler = Callable[[argparse.Namespace], int]
+
 
 class UsageError(CalcifyError):
     """The command line itself is wrong."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run calcify with these arguments and return the exit code."""
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.run
+    try:
+        return handler(args)
+    except CalcifyError as exc:  # knowledge-base, answer, transcript and usage errors
+        print(f"calcify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # a consultation says more itself (where it is kept)
+        print("calcify: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="calcify",
         description="Classify pathologic calcification by guided consultation. " + DISCLAIMER,
     )
+    parser.set_defaults(run=chat)
     parser.add_argument("--rules", metavar="DIR", type=Path, help="knowledge-base directory")
     parser.add_argument("--version", action="version", version=f"calcify {__version__}")
     parser.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
@@ -98,93 +123,66 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue the most recent unfinished consultation, or the one saved in FILE",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    classify = commands.add_parser(
-        "classify", parents=[common], help="classify from answers given on the command line"
+
+    def command(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=text)
+        sub.set_defaults(run=handler)
+        return sub
+
+    classify = command(
+        "classify", classify_command, "classify from answers given on the command line"
     )
     classify.add_argument("--json", action="store_true", help="print one JSON object")
     classify.add_argument("--case", metavar="TEXT", help="read answers from a case description")
     classify.add_argument("answers", nargs="*", metavar="QUESTION=ANSWER")
-    questions = commands.add_parser("questions", parents=[common], help="list every question")
+    questions = command("questions", questions_command, "list every question")
     questions.add_argument("--json", action="store_true", help="print JSON")
-    check = commands.add_parser(
-        "check", parents=[common], help="report errors and warnings in the knowledge base"
-    )
-    check.add_argument("--strict", action="store_true", help="exit 1 on warnings")
-    replay = commands.add_parser(
-        "replay", parents=[common], help="replay transcripts and compare every line"
-    )
+    checking = command("check", check_command, "report errors and warnings in the knowledge base")
+    checking.add_argument("--strict", action="store_true", help="exit 1 on warnings")
+    replay = command("replay", replay_command, "replay transcripts and compare every line")
     replay.add_argument("--update", action="store_true", help="rewrite transcripts that differ")
     replay.add_argument(
         "--jobs", "-j", type=int, default=1, metavar="N", help="replay in N parallel processes"
     )
     replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    rules = commands.add_parser("rules", parents=[common], help="list or search the rules")
+    rules = command("rules", rules_command, "list or search the rules")
     rules.add_argument("text", nargs="*", help="words to search for")
-    explain = commands.add_parser(
-        "explain-rule", parents=[common], help="a rule, what it needs and what uses it"
+    explain = command(
+        "explain-rule", explain_rule_command, "a rule, what it needs and what uses it"
     )
     explain.add_argument("rule_id", metavar="ID")
     explain.add_argument(
         "--transcripts", type=Path, default=DEFAULT_TRANSCRIPTS, help="transcripts to search"
     )
-    graph = commands.add_parser("graph", parents=[common], help="the rule network")
+    graph = command("graph", graph_command, "the rule network")
     graph.add_argument("--format", choices=GRAPH_FORMATS, default="mermaid")
-    cover = commands.add_parser(
-        "coverage", parents=[common], help="which transcripts fire each rule"
-    )
+    cover = command("coverage", coverage_command, "which transcripts fire each rule")
     cover.add_argument("paths", nargs="*", type=Path, metavar="PATH", default=[DEFAULT_TRANSCRIPTS])
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run calcify with these arguments and return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "check":  # reports loader errors itself, as lines with a fix each
-            lines, code = check(args.rules or default_rules_dir(), args.strict)
-            show(lines)
-            return code
-        kb = load_knowledge_base(args.rules or default_rules_dir())
-        # the knowledge base lives as long as the process: keep the collector from rescanning it
-        gc.freeze()
-        return _dispatch(parser, args, kb)
-    except KnowledgeBaseError as exc:
-        print(f"calcify: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CalcifyError as exc:
-        print(f"calcify: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:  # a consultation says more itself (where it is kept)
-        print("calcify: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
+    """The knowledge base of --rules, $CALCIFY_RULES or the default; raises on errors."""
+    kb = load_knowledge_base(args.rules or default_rules_dir())
+    # the knowledge base lives as long as the process: keep the collector from rescanning it
+    gc.freeze()
+    return kb
 
 
-def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    if args.command == "classify":
-        return classify_command(kb, args.answers, args.json, args.case)
-    if args.command == "questions":
-        return questions_command(kb, args.json)
-    if args.command == "replay":
-        return replay_command(kb, args.paths, args.update, args.jobs)
-    if args.command == "coverage":
-        return coverage_command(kb, args.paths)
-    if args.command == "rules":
-        show(rule_list_lines(kb, search_rules(kb, " ".join(args.text))))
-        return EXIT_OK
-    if args.command == "explain-rule":
-        return explain_rule_command(kb, args.rule_id, args.transcripts)
-    if args.command == "graph":
-        show(graph_lines(kb, args.format))
-        return EXIT_OK
-    return chat_command(kb, args)
+def show(lines: Sequence[str]) -> None:
+    """Print lines with control characters from rule files or transcripts neutralised."""
+    print("\n".join(safe(line) for line in lines))
 
 
-def chat_command(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+# -- a consultation -------------------------------------------------------------------------
+
+
+def chat(args: argparse.Namespace) -> int:
     """A consultation: the REPL on a terminal, plain line-by-line mode otherwise.
 
     It is kept after every turn: in --record FILE if given, else in the state directory.
     """
+    kb = knowledge_base(args)
     record: Path | None = args.record
     if record is not None and record.exists() and not args.force:
         raise UsageError(f"{record} already exists; use --force to overwrite it")
@@ -230,59 +228,26 @@ def _resume_path(value: str) -> Path:
     return path
 
 
-def explain_rule_command(kb: KnowledgeBase, rule_id: str, transcripts: Path) -> int:
-    rule = kb.rule(rule_id)
-    if rule is None:
-        hint = did_you_mean(rule_id, [r.id for r in kb.rules])
-        raise UsageError(f"no rule {rule_id!r}" + (f" ({hint})" if hint else ""))
-    fired_by = coverage(kb, transcript_paths([transcripts])) if transcripts.is_dir() else None
-    show(explain_rule_lines(kb, rule, fired_by))
+# -- one-shot commands ----------------------------------------------------------------------
+
+
+def classify_command(args: argparse.Namespace) -> int:
+    """Classify from QUESTION=ANSWER arguments, a case description, or both (arguments win)."""
+    kb = knowledge_base(args)
+    case: str | None = args.case
+    extracted = _read_case(kb, case) if case is not None else []
+    answers = {item.question: item.value for item in extracted}
+    answers |= parse_assignments(kb, args.answers)
+    assessment = assess(Engine(kb), answers)
+    if args.json:
+        data = assessment_data(kb, assessment)
+        if case is not None:
+            data["extracted"] = extracted_data(extracted)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    read = extracted_lines(kb, extracted) if case is not None else []
+    show([*read, *assessment_lines(kb, assessment)])
     return EXIT_OK
-
-
-def coverage_command(kb: KnowledgeBase, paths: Sequence[Path]) -> int:
-    """Print each rule with the transcripts that fire it; 1 if some rule is fired by none."""
-    table = coverage(kb, _some_transcripts(paths))
-    width = max(len(rule) for rule in table)
-    for rule, names in table.items():
-        print(f"{rule:<{width}}  {', '.join(names) if names else '(no transcript)'}")
-    missing = [rule for rule, names in table.items() if not names]
-    print(f"{len(table) - len(missing)} of {len(table)} rules fired by at least one transcript")
-    return 1 if missing else EXIT_OK
-
-
-def _some_transcripts(paths: Sequence[Path]) -> list[Path]:
-    """The transcript files the paths name; none at all is a mistake worth saying (a wrong
-    directory would otherwise pass as '0 passed, 0 failed')."""
-    files = transcript_paths(paths)
-    if not files:
-        named = ", ".join(display_path(path) for path in paths)
-        raise UsageError(f"no transcripts (*.txt) in {named}")
-    return files
-
-
-def replay_command(kb: KnowledgeBase, paths: Sequence[Path], update: bool, jobs: int) -> int:
-    """Replay transcripts; print a diff per failure and a summary line; 1 if any failed."""
-    if jobs < 1:
-        raise UsageError("--jobs needs a positive number")
-    files = _some_transcripts(paths)
-    passed = failed = updated = 0
-    for path, result in zip(files, replay_all(kb, files, jobs), strict=True):
-        if isinstance(result, TranscriptError):
-            print(f"calcify: {result}", file=sys.stderr)
-            failed += 1
-        elif result.passed:
-            passed += 1
-        elif update:
-            write_atomic(path, updated_text(result))
-            updated += 1
-        else:
-            show(result.diff().splitlines())
-            failed += 1
-    if updated:
-        print(f"updated {updated} transcript{'s' if updated != 1 else ''}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else EXIT_OK
 
 
 def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:
@@ -307,29 +272,6 @@ def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Valu
     return answers
 
 
-def classify_command(
-    kb: KnowledgeBase, pairs: Sequence[str], as_json: bool, case: str | None
-) -> int:
-    """Classify from QUESTION=ANSWER arguments, a case description, or both (arguments win)."""
-    extracted = _read_case(kb, case) if case is not None else []
-    answers = {item.question: item.value for item in extracted}
-    answers |= parse_assignments(kb, pairs)
-    assessment = assess(Engine(kb), answers)
-    if as_json:
-        data = assessment_data(kb, assessment)
-        if case is not None:
-            data["extracted"] = extracted_data(extracted)
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        show(
-            [
-                *(extracted_lines(kb, extracted) if case is not None else []),
-                *assessment_lines(kb, assessment),
-            ]
-        )
-    return EXIT_OK
-
-
 def _read_case(kb: KnowledgeBase, text: str) -> list[Extracted]:
     extracted = extract(kb, text)
     if not extracted:
@@ -337,36 +279,88 @@ def _read_case(kb: KnowledgeBase, text: str) -> list[Extracted]:
     return extracted
 
 
-def questions_command(kb: KnowledgeBase, as_json: bool) -> int:
-    rows = [
-        {
-            "id": q.id,
-            "kind": q.kind,
-            "text": q.text,
-            "choices": [c.id for c in q.choices] or (["yes", "no"] if q.kind == "yesno" else []),
-            "units": [u.name for u in q.units],
-            "reference": list(q.reference) if q.reference else None,
-        }
-        for q in kb.questions.values()
-    ]
-    if as_json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return EXIT_OK
-    for row in rows:
-        accepts = ", ".join(row["choices"] or row["units"])  # type: ignore[arg-type]
-        print(f"{row['id']:<24} {row['kind']:<7} {accepts}")
+def questions_command(args: argparse.Namespace) -> int:
+    kb = knowledge_base(args)
+    if args.json:
+        print(json.dumps(questions_data(kb), indent=2, ensure_ascii=False))
+    else:
+        show(questions_lines(kb))
     return EXIT_OK
 
 
-def show(lines: Sequence[str]) -> None:
-    """Print lines with control characters from rule files or transcripts neutralised."""
-    print("\n".join(safe(line) for line in lines))
+# -- rule authors and maintainers -----------------------------------------------------------
 
 
-def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+def check_command(args: argparse.Namespace) -> int:
+    """Loader errors and static analysis, each with a fix (it loads the rules itself)."""
+    reports = check(args.rules or default_rules_dir())
+    show(check_lines(reports))
+    return exit_code(reports, args.strict)
 
 
-if __name__ == "__main__":
-    run()
+def rules_command(args: argparse.Namespace) -> int:
+    kb = knowledge_base(args)
+    show(rule_list_lines(kb, search_rules(kb, " ".join(args.text))))
+    return EXIT_OK
+
+
+def explain_rule_command(args: argparse.Namespace) -> int:
+    kb = knowledge_base(args)
+    rule = kb.rule(args.rule_id)
+    if rule is None:
+        hint = did_you_mean(args.rule_id, [r.id for r in kb.rules])
+        raise UsageError(f"no rule {args.rule_id!r}" + (f" ({hint})" if hint else ""))
+    transcripts: Path = args.transcripts
+    fired_by = None
+    if transcripts.is_dir():
+        fired_by = coverage(kb, transcript_paths([transcripts]), play)
+    show(explain_rule_lines(kb, rule, fired_by))
+    return EXIT_OK
+
+
+def graph_command(args: argparse.Namespace) -> int:
+    show(graph_lines(knowledge_base(args), args.format))
+    return EXIT_OK
+
+
+def coverage_command(args: argparse.Namespace) -> int:
+    """Print each rule with the transcripts that fire it; 1 if some rule is fired by none."""
+    kb = knowledge_base(args)
+    table = coverage(kb, _some_transcripts(args.paths), play)
+    show(coverage_lines(table))
+    return 1 if any(not names for names in table.values()) else EXIT_OK
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    """Replay transcripts; print a diff per failure and a summary line; 1 if any failed."""
+    kb = knowledge_base(args)
+    if args.jobs < 1:
+        raise UsageError("--jobs needs a positive number")
+    files = _some_transcripts(args.paths)
+    passed = failed = updated = 0
+    for path, result in zip(files, replay_all(kb, files, play, args.jobs), strict=True):
+        if isinstance(result, TranscriptError):
+            print(f"calcify: {result}", file=sys.stderr)
+            failed += 1
+        elif result.passed:
+            passed += 1
+        elif args.update:
+            write_atomic(path, updated_text(result))
+            updated += 1
+        else:
+            show(result.diff().splitlines())
+            failed += 1
+    if updated:
+        print(f"updated {updated} transcript{'s' if updated != 1 else ''}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else EXIT_OK
+
+
+def _some_transcripts(paths: Sequence[Path]) -> list[Path]:
+    """The transcript files the paths name; none at all is a mistake worth saying (a wrong
+    directory would otherwise pass as '0 passed, 0 failed')."""
+    files = transcript_paths(paths)
+    if not files:
+        named = ", ".join(display_path(path) for path in paths)
+        raise UsageError(f"no transcripts (*.txt) in {named}")
+    return files

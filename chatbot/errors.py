@@ -10,7 +10,7 @@ class CalcifyError(Exception):
 
 
 @dataclass(frozen=True)
-class Problem:
+class Defect:
     """One thing wrong in the knowledge base, located by file, item and field."""
 
     file: str
@@ -28,13 +28,13 @@ class Problem:
 
 
 class KnowledgeBaseError(CalcifyError):
-    """The knowledge base could not be loaded; carries every problem found."""
+    """The knowledge base could not be loaded; carries every defect found."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
-        count = len(self.problems)
+    def __init__(self, defects: list[Defect]) -> None:
+        self.defects = tuple(defects)
+        count = len(self.defects)
         head = f"the knowledge base has {count} error{'s' if count != 1 else ''}:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.defects)]))
 
 
 class AnswerError(CalcifyError):

@@ -14,8 +14,9 @@ from chatbot.cli import main
 from chatbot.consultation.blocks import Changed, Problem
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.session import Recorder
+from chatbot.consultation.turn import carry_out
 from chatbot.knowledge.loader import load_knowledge_base
-from chatbot.ui.plain import carry_out, run_plain
+from chatbot.ui.plain import run_plain
 
 
 def copy_kb(source: Path, tmp_path: Path) -> Path:

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from chatbot.cli import main
-from chatbot.consultation.blocks import CaseRead, Note, Problem, Understood
+from chatbot.consultation.blocks import Note, Problem, Understood
 from chatbot.consultation.dialogue import Consultation
+from chatbot.intake.review import CaseRead
 from chatbot.knowledge.model import KnowledgeBase
 
 CASE = "Autopsy lung, viable tissue, patient on haemodialysis; Ca 2.9 mmol/L, PO4 2.4 mmol/L"

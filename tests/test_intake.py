@@ -480,7 +480,7 @@ BROKEN_VOCABULARY = [
 def test_vocabulary_errors_are_located(tmp_path: Path, old: str, new: str, message: str) -> None:
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(_fixture_with(tmp_path, old, new))
-    problems = caught.value.problems
+    problems = caught.value.defects
     located = [
         p
         for p in problems

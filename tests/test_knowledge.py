@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURE_KB, TESTS
 
 from chatbot.cli import main
-from chatbot.errors import KnowledgeBaseError, Problem
+from chatbot.errors import Defect, KnowledgeBaseError
 from chatbot.knowledge.loader import load_knowledge_base
 from chatbot.knowledge.model import KnowledgeBase
 
@@ -527,17 +527,17 @@ def test_errors_in_different_files_are_reported_together(tmp_path: Path) -> None
     directory = _copy_fixture(tmp_path)
     _edit(directory, "cracks.toml", "priority = 10", 'priority = "high"')
     _edit(directory, "sources.toml", 'id = "shop-notes"', 'id = "shop notes"')
-    problems = _problems(directory)
-    assert {(Path(p.file).name, p.item, p.field) for p in problems} >= {
+    defects = _problems(directory)
+    assert {(Path(p.file).name, p.item, p.field) for p in defects} >= {
         ("cracks.toml", "rule cracks.impact", "priority"),
         ("heat.toml", "rule heat.load", "source.id"),
     }
 
 
-def _problems(directory: Path) -> tuple[Problem, ...]:
+def _problems(directory: Path) -> tuple[Defect, ...]:
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(directory)
-    return caught.value.problems
+    return caught.value.defects
 
 
 def test_missing_directory(tmp_path: Path) -> None:
@@ -561,7 +561,7 @@ def test_cli_reports_broken_knowledge_base(
     assert main([command, "--rules", str(directory)]) == 2
     out, err = capsys.readouterr()
     where = "heat.toml: rule heat.hot: when[0].question: unknown question 'temprature'"
-    if command == "check":  # the report is check's output, one line per problem with a fix
+    if command == "check":  # the report is check's output, one line per defect with a fix
         assert f"{where} (fix: did you mean 'temperature'?)" in out
         assert out.splitlines()[-1] == "1 error, 0 warnings"
     else:

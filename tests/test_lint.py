@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB
 
-from chatbot.authoring.lint import Report, check, lint
+from chatbot.authoring.lint import Report, check, exit_code, lint
 from chatbot.knowledge.loader import load_knowledge_base
 from chatbot.knowledge.model import KnowledgeBase
+from chatbot.ui.listings import check_lines, report_line
 
 Edit = tuple[str, str, str]
 """(file, old text, new text): replace the first old text, or append new when old is ""."""
@@ -443,7 +444,7 @@ def test_check_finds(
 ) -> None:
     reports = _lint(tmp_path, edits)
     found = [r for r in reports if r.item == item and message in r.message]
-    assert found, "\n".join(r.line() for r in reports)
+    assert found, "\n".join(report_line(r) for r in reports)
     assert found[0].severity == severity
     assert Path(found[0].file).name == file
     assert found[0].fix
@@ -451,7 +452,7 @@ def test_check_finds(
 
 @pytest.mark.parametrize("edits", CLEAN)
 def test_sound_knowledge_base_gives_no_reports(tmp_path: Path, edits: list[Edit]) -> None:
-    assert [r.line() for r in _lint(tmp_path, edits)] == []
+    assert [report_line(r) for r in _lint(tmp_path, edits)] == []
 
 
 def test_reports_are_ordered_by_file_then_item(tmp_path: Path) -> None:
@@ -468,19 +469,24 @@ def test_reports_are_ordered_by_file_then_item(tmp_path: Path) -> None:
     ]
 
 
+def _check(directory: Path, strict: bool) -> tuple[list[str], int]:
+    reports = check(directory)
+    return check_lines(reports), exit_code(reports, strict)
+
+
 def test_check_exit_codes_and_summary(tmp_path: Path) -> None:
-    assert check(FIXTURE_KB, strict=True) == (["0 errors, 0 warnings"], 0)
+    assert _check(FIXTURE_KB, strict=True) == (["0 errors, 0 warnings"], 0)
     warned = _knowledge_base(tmp_path / "w", [VERY_HOT])
-    lines, code = check(warned, strict=False)
+    lines, code = _check(warned, strict=False)
     assert (lines[-1], code) == ("0 errors, 1 warning", 0)
     assert lines[0] == (
         f"warning: {warned / EXTRA}: rule zz.very-hot: shadowed by rule heat.hot: the same "
         "outcome under a subset of these conditions, so it fires whenever this rule does and "
         "this rule adds nothing (fix: delete this rule, or give it its own outcome)"
     )
-    assert check(warned, strict=True)[1] == 1
+    assert _check(warned, strict=True)[1] == 1
     broken = _knowledge_base(tmp_path / "e", [IMPACT_TWICE])
-    lines, code = check(broken, strict=False)
+    lines, code = _check(broken, strict=False)
     assert (lines[-1], code) == ("1 error, 0 warnings", 2)
     assert lines[0].startswith(f"error: {broken / 'cracks.toml'}: rule cracks.impact: can never")
 
@@ -512,7 +518,7 @@ def test_check_exit_codes_and_summary(tmp_path: Path) -> None:
 )
 def test_check_shows_loader_errors(tmp_path: Path, edit: Edit, line: str) -> None:
     directory = _knowledge_base(tmp_path, [edit])
-    lines, code = check(directory, strict=False)
+    lines, code = _check(directory, strict=False)
     assert code == 2
     assert lines[-1] == f"{len(lines) - 1} error{'s' if len(lines) != 2 else ''}, 0 warnings"
     assert f"error: {directory}/{line}" in lines, "\n".join(lines)
@@ -526,7 +532,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     ]
     directory = _knowledge_base(tmp_path, [edit for group in edits for edit in group])
     script = "import sys; from pathlib import Path; from chatbot.authoring.lint import check; "
-    script += "print(check(Path(sys.argv[1]), False))"
+    script += "print(check(Path(sys.argv[1])))"
     outputs = {
         subprocess.run(
             [sys.executable, "-c", script, str(directory)],

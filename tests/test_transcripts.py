@@ -11,15 +11,12 @@ import pytest
 from conftest import FIXTURE_KB, REAL_KB
 
 from chatbot.cli import main
+from chatbot.consultation.record import TranscriptError, read_transcript
 from chatbot.knowledge.loader import load_knowledge_base
 from chatbot.knowledge.model import KnowledgeBase
-from chatbot.transcripts.replay import (
-    TranscriptError,
-    coverage,
-    play,
-    read_transcript,
-    transcript_paths,
-)
+from chatbot.transcripts.coverage import coverage
+from chatbot.transcripts.replay import transcript_paths
+from chatbot.ui.plain import play
 
 TRANSCRIPTS = REAL_KB.parent / "transcripts"
 
@@ -173,7 +170,7 @@ def corpus() -> list[Path]:
 
 
 def test_every_rule_is_fired_by_some_transcript(real_kb: KnowledgeBase, corpus: list[Path]) -> None:
-    table = coverage(real_kb, corpus)
+    table = coverage(real_kb, corpus, play)
     assert [rule for rule, names in table.items() if not names] == []
 
 
@@ -198,7 +195,7 @@ def test_a_changed_rule_is_caught_with_file_and_line(
     rules = tmp_path / "rules"
     shutil.copytree(REAL_KB, rules)
     kb = load_knowledge_base(rules)
-    table = coverage(kb, corpus)
+    table = coverage(kb, corpus, play)
     rule = next(
         r for r in kb.rules if r.outcome.kind == "conclude" and r.outcome.subtype and table[r.id]
     )

@@ -12,16 +12,12 @@ from typing import Any
 
 import pytest
 
+from chatbot.consultation.record import TranscriptError, read_transcript, write_atomic
 from chatbot.engine.engine import Engine
 from chatbot.knowledge.loader import load_knowledge_base
-from chatbot.transcripts.replay import (
-    Outcome,
-    TranscriptError,
-    read_transcript,
-    replay,
-    updated_text,
-    write_atomic,
-)
+from chatbot.transcripts.replay import Outcome, replay
+from chatbot.transcripts.update import updated_text
+from chatbot.ui.plain import play
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -59,7 +55,7 @@ class TranscriptFile(pytest.File):
 class TranscriptItem(pytest.Item):
     def runtest(self) -> None:
         engine = _engine()
-        outcome = replay(engine.kb, read_transcript(self.path), engine)
+        outcome = replay(engine.kb, read_transcript(self.path), play, engine)
         if outcome.passed:
             return
         if self.config.getoption("update_transcripts"):

@@ -1,29 +1,13 @@
-"""Views of the knowledge base for rule authors: search, one rule explained, the rule network.
+"""Browsing the knowledge base for rule authors: searching rules, and the rule network as
+edges from questions and findings to what rules derive or conclude.
 
-Pure: returns lines; never prints.
+Returns data; ui/listings.py puts it into words. Pure: no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from chatbot.knowledge.model import Condition, KnowledgeBase, Rule
 from chatbot.knowledge.text import normalise
-from chatbot.ui.report import citation_text, class_text, condition_text
-
-GRAPH_FORMATS = ("mermaid", "dot")
-
-
-def outcome_text(kb: KnowledgeBase, rule: Rule) -> str:
-    outcome = rule.outcome
-    if outcome.kind == "conclude":
-        return f"concludes {class_text(kb, outcome.class_id, outcome.subtype)}"
-    if outcome.kind == "caveat":
-        return f"adds the caveat: {outcome.text}"
-    finding = kb.findings[outcome.finding]
-    if outcome.formula:
-        return f"derives {finding.text} = {outcome.formula}"
-    return f"derives: {finding.text}" + (f" = {outcome.value}" if outcome.value else "")
 
 
 def search_rules(kb: KnowledgeBase, text: str) -> list[Rule]:
@@ -33,57 +17,39 @@ def search_rules(kb: KnowledgeBase, text: str) -> list[Rule]:
 
 
 def _haystack(kb: KnowledgeBase, rule: Rule) -> str:
-    parts = [rule.id, rule.because, outcome_text(kb, rule), citation_text(kb, rule.citation)]
-    parts += [condition_text(kb, c) for c in rule.conditions]
-    parts += [c.subject for c in rule.conditions]
+    """Every name and word a rule is known by: its id, because-text, source, what it tests
+    (questions, findings, values and their labels) and what it produces."""
+    source = kb.sources.get(rule.citation.source)
+    parts = [rule.id, rule.because, rule.citation.source, rule.citation.locator]
+    parts += [source.title] if source else []
+    for condition in rule.conditions:
+        parts += _condition_words(kb, condition)
+    outcome = rule.outcome
+    if outcome.kind == "conclude":
+        cls = kb.classes.get(outcome.class_id)
+        subtype = cls.subtype(outcome.subtype) if cls and outcome.subtype else None
+        parts += ["concludes", outcome.class_id, cls.label if cls else ""]
+        parts += [outcome.subtype, subtype.label if subtype else ""]
+    elif outcome.kind == "caveat":
+        parts += ["caveat", outcome.text]
+    else:
+        finding = kb.findings.get(outcome.finding)
+        parts += ["derives", outcome.finding, finding.text if finding else ""]
+        parts += [outcome.value, outcome.formula]
     return " ".join(parts)
 
 
-def rule_list_lines(kb: KnowledgeBase, rules: Sequence[Rule]) -> list[str]:
-    lines = []
-    for rule in rules:
-        lines += [
-            f"{rule.id}: {outcome_text(kb, rule)}",
-            f"    because {rule.because}",
-            f"    [{citation_text(kb, rule.citation)}]",
-        ]
-    lines.append(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
-    return lines
-
-
-def explain_rule_lines(
-    kb: KnowledgeBase, rule: Rule, fired_by: Mapping[str, Sequence[str]] | None
-) -> list[str]:
-    """A rule, what it needs, what uses its result, and which transcripts fire it."""
-    source = kb.sources.get(rule.citation.source)
-    lines = [
-        f"rule {rule.id}  ({rule.file}, priority {rule.priority})",
-        "  when:",
-        *(f"    - {condition_text(kb, c)}{_needs(kb, c)}" for c in rule.conditions),
-        f"  then: {outcome_text(kb, rule)}",
-        f"  because: {rule.because}",
-        f"  source: {citation_text(kb, rule.citation)}" + (f" <{source.url}>" if source else ""),
-    ]
-    if rule.outcome.kind == "derive":
-        users = [
-            r.id for r in kb.rules if any(_tests(c, rule.outcome.finding) for c in r.conditions)
-        ]
-        lines.append(f"  used by: {', '.join(users) if users else 'no rule'}")
-    if fired_by is not None:
-        names = fired_by.get(rule.id, [])
-        lines.append(f"  fired by transcripts: {', '.join(names) if names else 'none'}")
-    return lines
-
-
-def _needs(kb: KnowledgeBase, condition: Condition) -> str:
-    if condition.subject_kind == "question":
-        return f"  (asked: {condition.subject})"
-    derivers = [r.id for r in kb.rules_deriving(condition.subject)]
-    return f"  (derived by: {', '.join(derivers) if derivers else 'no rule'})"
-
-
-def _tests(condition: Condition, finding_id: str) -> bool:
-    return condition.subject_kind == "finding" and condition.subject == finding_id
+def _condition_words(kb: KnowledgeBase, condition: Condition) -> list[str]:
+    values = condition.value if isinstance(condition.value, tuple) else (condition.value,)
+    words = [condition.subject, *(str(v) for v in values if v is not None)]
+    question = kb.questions.get(condition.subject) if condition.subject_kind == "question" else None
+    if question is not None:
+        words.append(question.name)
+        words += [c.label for c in question.choices if c.id in values]
+    finding = kb.findings.get(condition.subject) if condition.subject_kind == "finding" else None
+    if finding is not None:
+        words.append(finding.text)
+    return words
 
 
 # -- the network ----------------------------------------------------------------------------
@@ -117,44 +83,3 @@ def _target(rule: Rule) -> str | None:
     if rule.outcome.kind == "conclude":
         return f"c_{rule.outcome.class_id}"
     return None
-
-
-def _label(kb: KnowledgeBase, node: str) -> str:
-    kind, _, name = node.partition("_")
-    if kind == "q":
-        return kb.questions[name].name
-    if kind == "f":
-        return name.replace("_", " ")
-    return kb.classes[name].label
-
-
-def graph_lines(kb: KnowledgeBase, style: str) -> list[str]:
-    """The rule network as Mermaid or Graphviz dot text."""
-    edges = network(kb)
-    nodes = sorted({n for a, b, _ in edges for n in (a, b)}, key=lambda n: ("qfc".index(n[0]), n))
-    if style == "dot":
-        return _dot(kb, nodes, edges)
-    return _mermaid(kb, nodes, edges)
-
-
-def _mermaid(kb: KnowledgeBase, nodes: list[str], edges: list[Edge]) -> list[str]:
-    shapes = {"q": ('[/"', '"/]'), "f": ('("', '")'), "c": ('[["', '"]]')}
-    lines = ["flowchart LR"]
-    for node in nodes:
-        left, right = shapes[node[0]]
-        lines.append(f"  {node}{left}{_label(kb, node)}{right}")
-    for a, b, negated in edges:
-        lines.append(f"  {a} {'-. not .->' if negated else '-->'} {b}")
-    return lines
-
-
-def _dot(kb: KnowledgeBase, nodes: list[str], edges: list[Edge]) -> list[str]:
-    shapes = {"q": "parallelogram", "f": "ellipse", "c": "box"}
-    lines = ["digraph calcify {", "  rankdir=LR;"]
-    for node in nodes:
-        label = _label(kb, node).replace('"', "'")
-        lines.append(f'  {node} [label="{label}", shape={shapes[node[0]]}];')
-    for a, b, negated in edges:
-        lines.append(f"  {a} -> {b}{' [style=dashed, label=not]' if negated else ''};")
-    lines.append("}")
-    return lines

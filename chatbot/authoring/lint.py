@@ -25,7 +25,7 @@ from chatbot.authoring.firing import (
     ways_to_derive,
     ways_to_fire,
 )
-from chatbot.errors import KnowledgeBaseError, Problem
+from chatbot.errors import KnowledgeBaseError
 from chatbot.knowledge.loader import load_knowledge_base
 from chatbot.knowledge.model import INDETERMINATE, Condition, KnowledgeBase, Rule
 
@@ -34,16 +34,14 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Report:
-    """One problem found in a loaded knowledge base."""
+    """One thing `calcify check` reports, located by file, item (and field), with its fix."""
 
     severity: Severity
     file: str
     item: str
     message: str
     fix: str
-
-    def line(self) -> str:
-        return f"{self.severity}: {self.file}: {self.item}: {self.message} (fix: {self.fix})"
+    field: str = ""
 
 
 def lint(kb: KnowledgeBase) -> list[Report]:
@@ -61,32 +59,21 @@ def lint(kb: KnowledgeBase) -> list[Report]:
     return sorted(reports, key=lambda report: (report.file, report.item))
 
 
-def check(directory: Path, strict: bool) -> tuple[list[str], int]:
-    """The lines `calcify check` prints and its exit code (2 errors, 1 warnings if strict)."""
+def check(directory: Path) -> list[Report]:
+    """What `calcify check` reports: the loader's errors if it cannot load, else the
+    static analysis of the knowledge base."""
     try:
         kb = load_knowledge_base(directory)
     except KnowledgeBaseError as exc:
-        lines = [_problem_line(problem) for problem in exc.problems]
-        return [*lines, _summary(len(lines), 0)], 2
-    reports = lint(kb)
-    errors = sum(report.severity == "error" for report in reports)
-    warnings = len(reports) - errors
-    lines = [report.line() for report in reports] + [_summary(errors, warnings)]
-    return lines, 2 if errors else 1 if warnings and strict else 0
+        return [Report("error", d.file, d.item, d.message, d.hint, d.field) for d in exc.defects]
+    return lint(kb)
 
 
-def _problem_line(problem: Problem) -> str:
-    where = ": ".join(part for part in (problem.file, problem.item, problem.field) if part)
-    fix = f" (fix: {problem.hint})" if problem.hint else ""
-    return f"error: {where}: {problem.message}{fix}"
-
-
-def _summary(errors: int, warnings: int) -> str:
-    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def exit_code(reports: list[Report], strict: bool) -> int:
+    """2 with errors; 1 with warnings when strict; else 0."""
+    if any(report.severity == "error" for report in reports):
+        return 2
+    return 1 if reports and strict else 0
 
 
 def _never_firing(kb: KnowledgeBase, contexts: dict[str, frozenset[Term]]) -> Iterator[Report]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chatbot.intake.reader import Extracted
+from chatbot.intake.review import CaseRead
 from chatbot.knowledge.answers import ParsedAnswer
 from chatbot.knowledge.model import Question, Unit
 from chatbot.reasoning.assessment import Assessment
@@ -36,15 +36,6 @@ class Understood:
     answer: ParsedAnswer
     computed: tuple[tuple[str, float], ...] = ()
     """Numbers newly derived by this answer (finding id, value), e.g. corrected calcium."""
-
-
-@dataclass(frozen=True)
-class CaseRead:
-    """What was read from a case description, waiting to be accepted, dropped or corrected."""
-
-    items: tuple[Extracted, ...]
-    replaces: tuple[str, ...] = ()
-    """Questions already answered that these items would answer differently."""
 
 
 @dataclass(frozen=True)

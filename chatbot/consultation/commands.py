@@ -1,11 +1,22 @@
-"""The consultation's commands: name, aliases, usage and help line, in the order help lists them.
+"""The consultation's commands: a registry of handler functions, in the order help lists them.
 
-Each names the Consultation method that carries it out (dialogue.py). Data only: no I/O.
+Each handler takes the consultation and the rest of the line and returns blocks; help is
+generated from the registry. No I/O.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from chatbot.consultation.blocks import Block, CommandHelp, Help, How, Note, Problem, Reload, Save
+from chatbot.consultation.blocks import Summary as SummaryBlock
+from chatbot.consultation.state import ConsultationState
+from chatbot.knowledge.model import Question
+from chatbot.knowledge.text import normalise
+from chatbot.reasoning.explain import why_asked, why_not
+
+Handler = Callable[[ConsultationState, str], list[Block]]
 
 
 @dataclass(frozen=True)
@@ -14,8 +25,81 @@ class Command:
     aliases: tuple[str, ...]
     usage: str
     summary: str
-    method: str
-    """The Consultation method that carries it out, given the rest of the line."""
+    handler: Handler
+    """Carries the command out, given the consultation and the rest of the line."""
+
+
+def why(c: ConsultationState, argument: str) -> list[Block]:
+    question = c.current
+    if question is None:
+        return [Note("No question is being asked now; type how to see how the conclusion follows.")]
+    return [why_asked(c.kb, c.assessment, question), *c.reask()]
+
+
+def how(c: ConsultationState, argument: str) -> list[Block]:
+    return [How(c.assessment), *c.reask()]
+
+
+def whynot(c: ConsultationState, argument: str) -> list[Block]:
+    class_id = class_named(c, argument)
+    if class_id is None:
+        names = ", ".join(c.kb.classes)
+        return [Problem(f"whynot needs a class: one of {names}"), *c.reask()]
+    return [why_not(c.kb, c.assessment, class_id), *c.reask()]
+
+
+def back(c: ConsultationState, argument: str) -> list[Block]:
+    return c.take_back()
+
+
+def change(c: ConsultationState, argument: str) -> list[Block]:
+    question = question_named(c, argument)
+    if question is None:
+        numbers = c.numbers
+        answered = ", ".join(f"{numbers[q]} {q}" if q in numbers else q for q in c.answers)
+        message = (
+            "change needs a question: its number, its id or a word of it; answered so far: "
+            f"{answered or 'none yet'} (calcify questions lists the others)"
+        )
+        return [Problem(message), *c.reask()]
+    return c.begin_change(question)
+
+
+def summary(c: ConsultationState, argument: str) -> list[Block]:
+    return [SummaryBlock(c.assessment), *c.reask()]
+
+
+def restart(c: ConsultationState, argument: str) -> list[Block]:
+    return c.restart()
+
+
+def save(c: ConsultationState, argument: str) -> list[Block]:
+    words = argument.split()
+    force = "--force" in words
+    paths = [w for w in words if w != "--force"]
+    if len(paths) != 1:
+        message = "save needs one file name, e.g. save case.txt (add --force to overwrite)"
+        return [Problem(message), *c.reask()]
+    return [Save(paths[0], force), *c.reask()]
+
+
+def case(c: ConsultationState, argument: str) -> list[Block]:
+    return c.read_case(argument)
+
+
+def reload(c: ConsultationState, argument: str) -> list[Block]:
+    return [Reload()]
+
+
+def help_(c: ConsultationState, argument: str) -> list[Block]:
+    commands = tuple(
+        CommandHelp(command.name, command.usage, command.summary) for command in COMMANDS
+    )
+    return [Help(commands), *c.reask()]
+
+
+def leave(c: ConsultationState, argument: str) -> list[Block]:
+    return c.leave()
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -24,67 +108,51 @@ COMMANDS: tuple[Command, ...] = (
         (),
         "why",
         "why this question is asked: what it separates, which rules wait on it",
-        "why",
+        why,
     ),
     Command(
-        "how",
-        (),
-        "how",
-        "how the current conclusion follows, rule by rule, with sources",
-        "how",
+        "how", (), "how", "how the current conclusion follows, rule by rule, with sources", how
     ),
     Command(
         "whynot",
         ("why-not",),
         "whynot CLASS",
         "which conditions of a class failed or are still unknown",
-        "whynot",
+        whynot,
     ),
-    Command("back", ("undo",), "back", "take back the last answer (also: undo)", "back"),
+    Command("back", ("undo",), "back", "take back the last answer (also: undo)", back),
     Command(
         "change",
         (),
         "change QUESTION",
         "answer an earlier question again, or any question now, and see what changes",
-        "change",
+        change,
     ),
-    Command(
-        "summary",
-        (),
-        "summary",
-        "the answers so far and the current differential",
-        "summary",
-    ),
-    Command("restart", (), "restart", "clear all answers and start again", "restart"),
+    Command("summary", (), "summary", "the answers so far and the current differential", summary),
+    Command("restart", (), "restart", "clear all answers and start again", restart),
     Command(
         "save",
         (),
         "save FILE",
         "save the consultation so far as a transcript (save FILE --force overwrites)",
-        "save",
+        save,
     ),
     Command(
         "case",
         (),
         "case TEXT",
         "read answers from a case description (pasting a description works too)",
-        "read_case",
+        case,
     ),
     Command(
         "reload",
         (),
         "reload",
         "reload the rules from disk, replay the answers and show what changed",
-        "reload",
+        reload,
     ),
-    Command("help", ("?help", "commands"), "help", "this list", "help"),
-    Command(
-        "quit",
-        ("exit", "bye"),
-        "quit",
-        "end the consultation (also: exit, Ctrl-D)",
-        "leave",
-    ),
+    Command("help", ("?help", "commands"), "help", "this list", help_),
+    Command("quit", ("exit", "bye"), "quit", "end the consultation (also: exit, Ctrl-D)", leave),
 )
 
 
@@ -96,3 +164,45 @@ def find_command(text: str) -> tuple[Command | None, str]:
         if word == command.name or word in command.aliases:
             return command, argument.strip()
     return None, ""
+
+
+def class_named(c: ConsultationState, text: str) -> str | None:
+    """A class by its id, its label or an unambiguous prefix of its id."""
+    words = normalise(text).replace(" ", "_")
+    if not words:
+        return None
+    for class_id, cls in c.kb.classes.items():
+        if words in (class_id, normalise(cls.label).replace(" ", "_")):
+            return class_id
+    matches = [class_id for class_id in c.kb.classes if class_id.startswith(words)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def question_named(c: ConsultationState, text: str) -> Question | None:
+    """A question by the number it was asked under, id, name, unambiguous prefix, or
+    words of its name and text ("organ"); answered questions are preferred."""
+    words = normalise(text)
+    if not words:
+        return None
+    questions = c.kb.questions
+    if words.isdigit():
+        number = int(words)
+        found = next((q for q, n in c.numbers.items() if n == number), None)
+        return questions[found] if found is not None else None
+    ordered = [*c.answers, *(q for q in questions if q not in c.answers)]
+    for question_id in ordered:
+        if words in (normalise(question_id), normalise(questions[question_id].name)):
+            return questions[question_id]
+    wanted = set(words.split())
+    for pool in (list(c.answers), ordered):
+        matches = [q for q in pool if normalise(q).startswith(words)]
+        if len(matches) == 1:
+            return questions[matches[0]]
+        matches = [q for q in pool if wanted <= _words_of(questions[q])]
+        if len(matches) == 1:
+            return questions[matches[0]]
+    return None
+
+
+def _words_of(question: Question) -> set[str]:
+    return set(normalise(f"{question.name} {question.text}").split())

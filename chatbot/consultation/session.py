@@ -13,9 +13,9 @@ from pathlib import Path
 
 from chatbot.consultation.blocks import Block, Note, Problem
 from chatbot.consultation.dialogue import Consultation
+from chatbot.consultation.record import TranscriptError, read_transcript, transcript_text, write_new
 from chatbot.errors import CalcifyError
-from chatbot.transcripts.replay import TranscriptError, read_transcript, transcript_text, write_new
-from chatbot.ui.report import safe
+from chatbot.knowledge.text import safe
 
 RECORDED_TITLE = "recorded consultation"
 RECORDED_SHOWS = "(say here what this consultation shows)"
@@ -107,10 +107,7 @@ def resume(consultation: Consultation, path: Path) -> tuple[list[str], list[Bloc
     and the rules in use are the ones just loaded.
     """
     transcript = read_transcript(path)
-    consultation.start()
-    for text in transcript.inputs:
-        consultation.respond(text)
-    consultation.quit = False
+    consultation.resume(transcript.inputs)
     count = len(consultation.answers)
     note = Note(
         f"Resumed {path}: {count} answer{'s' if count != 1 else ''} restored (summary shows them)."

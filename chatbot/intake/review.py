@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from chatbot.consultation.blocks import CaseRead, Problem
 from chatbot.errors import AnswerError
 from chatbot.intake.reader import Extracted
 from chatbot.knowledge.answers import parse_answer
@@ -13,6 +13,15 @@ from chatbot.knowledge.text import normalise
 
 ACCEPT = ("ok", "okay", "y", "yes", "accept", "use", "use them", "fine")
 CANCEL = ("cancel", "no", "n", "none", "discard")
+
+
+@dataclass(frozen=True)
+class CaseRead:
+    """What was read from a case description, waiting to be accepted, dropped or corrected."""
+
+    items: tuple[Extracted, ...]
+    replaces: tuple[str, ...] = ()
+    """Questions already answered that these items would answer differently."""
 
 
 class CaseReview:
@@ -31,24 +40,25 @@ class CaseReview:
         )
         return CaseRead(tuple(self.items), replaces)
 
-    def drop(self, text: str) -> Problem | None:
-        """Leave out item N; a Problem if there is no such item."""
+    def drop(self, text: str) -> str | None:
+        """Leave out item N; what is wrong if there is no such item."""
         index = self._index(text)
         if index is None:
-            return Problem("drop needs a number from the list, e.g. drop 1")
+            return "drop needs a number from the list, e.g. drop 1"
         del self.items[index]
         return None
 
-    def correct(self, number: str, text: str) -> Problem | None:
-        """Answer item N differently, read as that question reads answers."""
+    def correct(self, number: str, text: str) -> str | None:
+        """Answer item N differently, read as that question reads answers; what is wrong if
+        that cannot be done."""
         index = self._index(number)
         if index is None:
-            return Problem("correct an answer by its number in the list, e.g. 2 = viable")
+            return "correct an answer by its number in the list, e.g. 2 = viable"
         item = self.items[index]
         try:
             parsed = parse_answer(self.kb.questions[item.question], text)
         except AnswerError as exc:
-            return Problem(str(exc))
+            return str(exc)
         self.items[index] = Extracted(item.question, parsed.value, item.phrase, parsed)
         return None
 

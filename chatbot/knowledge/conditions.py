@@ -29,7 +29,7 @@ def read_conditions(
     """Read the `when` list; each entry names one question or finding and one test."""
     tables = r.tables("when")
     if "when" in r.table and not tables:
-        r.problem("when", "a rule needs at least one condition")
+        r.defect("when", "a rule needs at least one condition")
     conditions = []
     for index, table in enumerate(tables):
         c = _reader(r, index, table)
@@ -40,7 +40,7 @@ def read_conditions(
 
 
 def _reader(r: TableReader, index: int, table: Any) -> TableReader:
-    return TableReader(table, r.file, r.item, r.problems, f"when[{index}]")
+    return TableReader(table, r.file, r.item, r.defects, f"when[{index}]")
 
 
 def _read_condition(
@@ -50,25 +50,25 @@ def _read_condition(
     ops = [k for k in c.table if k in ALL_OPS]
     for key in c.table:
         if key not in (*ALL_OPS, "question", "finding"):
-            c.problem(
+            c.defect(
                 key,
                 "unknown test",
                 did_you_mean(key, ALL_OPS) or f"use one of {', '.join(ALL_OPS)}",
             )
     if len(subjects) != 1:
-        c.problem("", "a condition names exactly one `question` or one `finding`")
+        c.defect("", "a condition names exactly one `question` or one `finding`")
         return None
     kind = subjects[0]
     subject = c.text(kind)
     known: Mapping[str, Question | Finding] = questions if kind == "question" else findings
     if subject not in known:
-        c.problem(kind, f"unknown {kind} {subject!r}", did_you_mean(subject, known))
+        c.defect(kind, f"unknown {kind} {subject!r}", did_you_mean(subject, known))
         return None
     if not ops and kind == "finding" and findings[subject].kind == "flag":
         ops = ["present"]
         c.table["present"] = True
     if len(ops) != 1:
-        c.problem("", f"a condition has exactly one test ({', '.join(ALL_OPS)})")
+        c.defect("", f"a condition has exactly one test ({', '.join(ALL_OPS)})")
         return None
     op = ops[0]
     value = _read_value(c, op, known[subject])
@@ -84,10 +84,10 @@ def _read_value(
         return None
     if op in NUMERIC_OPS:
         if kind != "number":
-            c.problem(op, f"numeric test on {subject.id!r}, which is not a number")
+            c.defect(op, f"numeric test on {subject.id!r}, which is not a number")
         return c.number(op)
     if kind in ("number", "flag"):
-        c.problem(
+        c.defect(
             op,
             f"{subject.id!r} is a {kind}: use "
             + ("gt/ge/lt/le" if kind == "number" else "present/absent"),
@@ -98,21 +98,21 @@ def _read_value(
     for value in values:
         if value not in allowed:
             hint = did_you_mean(value, allowed) or f"accepted: {', '.join(allowed)}"
-            c.problem(op, f"{value!r} is not a value of {subject.id!r}", hint)
+            c.defect(op, f"{value!r} is not a value of {subject.id!r}", hint)
     if op in ("in", "not_in"):
         if not values and isinstance(c.table.get(op), list):
-            c.problem(op, "list at least one value")
+            c.defect(op, "list at least one value")
         return values
     return values[0]
 
 
 def _check_flag(c: TableReader, op: Op, subject: Question | Finding) -> None:
     if c.table.get(op) is not True:
-        c.problem(op, f"write `{op} = true`")
+        c.defect(op, f"write `{op} = true`")
     if op == "known" and not isinstance(subject, Question):
-        c.problem(op, "`known` tests a question; for a finding use `present`")
+        c.defect(op, "`known` tests a question; for a finding use `present`")
     if op in ("present", "absent") and isinstance(subject, Question):
-        c.problem(op, f"`{op}` tests a finding; for a question use `known` or a value test")
+        c.defect(op, f"`{op}` tests a finding; for a question use `known` or a value test")
 
 
 def read_outcome(
@@ -125,7 +125,7 @@ def read_outcome(
     """Read the one outcome a rule has: `derive`, `conclude` or `caveat`."""
     present = [key for key in OUTCOMES if key in r.table]
     if len(present) != 1:
-        r.problem(
+        r.defect(
             "derive", f"a rule has exactly one of {', '.join(OUTCOMES)} (found {len(present)})"
         )
         return Outcome("caveat", text="")
@@ -141,10 +141,10 @@ def _read_conclusion(c: TableReader, classes: Mapping[str, ConclusionClass]) -> 
     class_id, subtype = c.text("class"), c.text("subtype")
     cls = classes.get(class_id)
     if class_id and cls is None:
-        c.problem("class", f"unknown class {class_id!r}", did_you_mean(class_id, classes))
+        c.defect("class", f"unknown class {class_id!r}", did_you_mean(class_id, classes))
     elif cls is not None and subtype and cls.subtype(subtype) is None:
         names = [s.id for s in cls.subtypes]
-        c.problem(
+        c.defect(
             "subtype", f"{subtype!r} is not a subtype of {class_id!r}", did_you_mean(subtype, names)
         )
     return Outcome("conclude", class_id=class_id, subtype=subtype)
@@ -161,23 +161,23 @@ def _read_derivation(
     finding = findings.get(finding_id)
     if finding is None:
         if finding_id:
-            d.problem(
+            d.defect(
                 "finding", f"unknown finding {finding_id!r}", did_you_mean(finding_id, findings)
             )
         return Outcome("derive", finding=finding_id)
     value, formula = d.text("value"), d.text("formula")
     if finding.kind == "choice" and value not in finding.values:
-        d.problem(
+        d.defect(
             "value",
             f"{value!r} is not a value of {finding_id!r}",
             f"accepted: {', '.join(finding.values)}",
         )
     if finding.kind != "choice" and value:
-        d.problem("value", f"{finding_id!r} is a {finding.kind}: it takes no value")
+        d.defect("value", f"{finding_id!r} is a {finding.kind}: it takes no value")
     if finding.kind == "number":
         _check_formula(d, formula, conditions, questions, findings)
     elif formula:
-        d.problem(
+        d.defect(
             "formula", f"only number findings take a formula ({finding_id!r} is a {finding.kind})"
         )
     return Outcome("derive", finding=finding_id, value=value, formula=formula)
@@ -191,12 +191,12 @@ def _check_formula(
     findings: Mapping[str, Finding],
 ) -> None:
     if not formula:
-        d.problem("formula", "a number finding needs a formula")
+        d.defect("formula", "a number finding needs a formula")
         return
     try:
         names = formula_names(formula)
     except FormulaError as exc:
-        d.problem("formula", str(exc))
+        d.defect("formula", str(exc))
         return
     bound = {c.subject for c in conditions if c.op not in ("absent",)}
     for name in names:
@@ -205,8 +205,8 @@ def _check_formula(
             numbers = [q for q in questions if questions[q].kind == "number"]
             numbers += [f for f in findings if findings[f].kind == "number"]
             hint = did_you_mean(name, numbers)
-            d.problem("formula", f"{name!r} is not a number question or finding", hint)
+            d.defect("formula", f"{name!r} is not a number question or finding", hint)
         elif name not in bound:
-            d.problem(
+            d.defect(
                 "formula", f"{name!r} must also appear in the rule's conditions (e.g. known = true)"
             )

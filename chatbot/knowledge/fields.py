@@ -1,4 +1,4 @@
-"""Typed reading of one TOML table, collecting located problems instead of raising."""
+"""Typed reading of one TOML table, collecting located defects instead of raising."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from chatbot.errors import Problem
+from chatbot.errors import Defect
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -16,22 +16,22 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 class TableReader:
-    """Reads the keys of one table, recording a Problem for each wrong or missing one."""
+    """Reads the keys of one table, recording a Defect for each wrong or missing one."""
 
     def __init__(
-        self, table: Any, file: str, item: str, problems: list[Problem], prefix: str = ""
+        self, table: Any, file: str, item: str, defects: list[Defect], prefix: str = ""
     ) -> None:
         self.table: dict[str, Any] = table if isinstance(table, dict) else {}
         self.file = file
         self.item = item
-        self.problems = problems
+        self.defects = defects
         self.prefix = prefix
         if not isinstance(table, dict):
-            self.problem("", f"expected a table, found {_type_name(table)}")
+            self.defect("", f"expected a table, found {_type_name(table)}")
 
-    def problem(self, field: str, message: str, hint: str = "") -> None:
+    def defect(self, field: str, message: str, hint: str = "") -> None:
         where = ".".join(part for part in (self.prefix, field) if part)
-        self.problems.append(Problem(self.file, self.item, where, message, hint))
+        self.defects.append(Defect(self.file, self.item, where, message, hint))
 
     def check_keys(self, required: Iterable[str], optional: Iterable[str] = ()) -> None:
         """Report missing required keys and unknown keys (with a did-you-mean)."""
@@ -39,39 +39,39 @@ class TableReader:
         allowed = (*required, *optional)
         for key in required:
             if key not in self.table:
-                self.problem(key, "missing required key")
+                self.defect(key, "missing required key")
         for key in self.table:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-                self.problem(key, "unknown key", hint)
+                self.defect(key, "unknown key", hint)
 
     def text(self, key: str, default: str = "") -> str:
         value = self.table.get(key, default)
         if not isinstance(value, str):
-            self.problem(key, f"expected text, found {_type_name(value)}")
+            self.defect(key, f"expected text, found {_type_name(value)}")
             return default
         if key in self.table and not value.strip():
-            self.problem(key, "must not be empty")
+            self.defect(key, "must not be empty")
         return value.strip()
 
     def texts(self, key: str) -> tuple[str, ...]:
         value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(key, "expected a list of text")
+            self.defect(key, "expected a list of text")
             return ()
         return tuple(v.strip() for v in value)
 
     def number(self, key: str, default: float = 0.0) -> float:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(key, f"expected a number, found {_type_name(value)}")
+            self.defect(key, f"expected a number, found {_type_name(value)}")
             return default
         return float(value)
 
     def integer(self, key: str, default: int = 0) -> int:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(key, f"expected a whole number, found {_type_name(value)}")
+            self.defect(key, f"expected a whole number, found {_type_name(value)}")
             return default
         return value
 
@@ -81,17 +81,17 @@ class TableReader:
             return None
         ok = isinstance(value, list) and len(value) == 2
         if not ok or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
-            self.problem(key, "expected [low, high], two numbers")
+            self.defect(key, "expected [low, high], two numbers")
             return None
         low, high = float(value[0]), float(value[1])
         if low >= high:
-            self.problem(key, f"low ({low:g}) must be below high ({high:g})")
+            self.defect(key, f"low ({low:g}) must be below high ({high:g})")
         return (low, high)
 
     def tables(self, key: str) -> list[Any]:
         value = self.table.get(key, [])
         if not isinstance(value, list):
-            self.problem(key, f"expected a list of tables, found {_type_name(value)}")
+            self.defect(key, f"expected a list of tables, found {_type_name(value)}")
             return []
         return value
 
@@ -101,12 +101,12 @@ class TableReader:
         prefix = ".".join(part for part in (self.prefix, str(key)) if part)
         if isinstance(key, int):
             prefix = f"{self.prefix}[{key}]"
-        return TableReader(nested, self.file, self.item, self.problems, prefix)
+        return TableReader(nested, self.file, self.item, self.defects, prefix)
 
     def element(self, key: str, index: int, value: Any) -> TableReader:
         """A reader for one table in the list under key, reported as key[index]."""
         prefix = ".".join(part for part in (self.prefix, f"{key}[{index}]") if part)
-        return TableReader(value, self.file, self.item, self.problems, prefix)
+        return TableReader(value, self.file, self.item, self.defects, prefix)
 
 
 def _type_name(value: Any) -> str:

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from chatbot.errors import KnowledgeBaseError, Problem
+from chatbot.errors import Defect, KnowledgeBaseError
 from chatbot.knowledge.conditions import read_conditions, read_outcome
 from chatbot.knowledge.fields import TableReader, did_you_mean
 from chatbot.knowledge.model import (
@@ -46,21 +46,21 @@ def default_rules_dir() -> Path:
 
 
 def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
-    """Load every .toml file in a directory; raise KnowledgeBaseError listing all problems."""
+    """Load every .toml file in a directory; raise KnowledgeBaseError listing all defects."""
     directory = Path(directory)
-    problems: list[Problem] = []
-    documents = _read_files(directory, problems)
-    loader = _Loader(problems)
+    defects: list[Defect] = []
+    documents = _read_files(directory, defects)
+    loader = _Loader(defects)
     for section in SECTIONS:
         for file, index, table in _items(documents, section):
             loader.read(section, file, index, table)
-    check_references(loader.questions, problems)
+    check_references(loader.questions, defects)
     rules = loader.read_rules()
-    _check_unique_rules(rules, problems)
-    _check_indeterminate(directory, loader.classes, problems)
-    strata = stratify(rules, problems) if not problems else {}
-    if problems:
-        raise KnowledgeBaseError(problems)
+    _check_unique_rules(rules, defects)
+    _check_indeterminate(directory, loader.classes, defects)
+    strata = stratify(rules, defects) if not defects else {}
+    if defects:
+        raise KnowledgeBaseError(defects)
     return KnowledgeBase(
         directory=str(directory),
         sources=loader.sources,
@@ -79,10 +79,10 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_files(directory: Path, problems: list[Problem]) -> list[tuple[str, dict[str, Any]]]:
+def _read_files(directory: Path, defects: list[Defect]) -> list[tuple[str, dict[str, Any]]]:
     if not directory.is_dir():
-        problems.append(Problem(_display(directory), "", "", "no such knowledge-base directory"))
-        raise KnowledgeBaseError(problems)
+        defects.append(Defect(_display(directory), "", "", "no such knowledge-base directory"))
+        raise KnowledgeBaseError(defects)
     documents = []
     for path in sorted(directory.glob("*.toml")):
         file = _display(path)
@@ -90,18 +90,18 @@ def _read_files(directory: Path, problems: list[Problem]) -> list[tuple[str, dic
             with path.open("rb") as handle:
                 documents.append((file, tomllib.load(handle)))
         except tomllib.TOMLDecodeError as exc:
-            problems.append(Problem(file, "", "", f"TOML syntax error: {exc}"))
+            defects.append(Defect(file, "", "", f"TOML syntax error: {exc}"))
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(file, "", "", f"cannot read file: {exc}"))
-    if not documents and not problems:
-        problems.append(Problem(_display(directory), "", "", "no .toml files in this directory"))
+            defects.append(Defect(file, "", "", f"cannot read file: {exc}"))
+    if not documents and not defects:
+        defects.append(Defect(_display(directory), "", "", "no .toml files in this directory"))
     for file, document in documents:
         for key, value in document.items():
             if key not in SECTIONS:
                 hint = did_you_mean(key, SECTIONS) or f"use [[{']], [['.join(SECTIONS)}]]"
-                problems.append(Problem(file, "", key, "unknown section", hint))
+                defects.append(Defect(file, "", key, "unknown section", hint))
             elif not isinstance(value, list):
-                problems.append(Problem(file, "", key, f"write it as [[{key}]] (a list of tables)"))
+                defects.append(Defect(file, "", key, f"write it as [[{key}]] (a list of tables)"))
     return documents
 
 
@@ -117,8 +117,8 @@ def _items(documents: list[tuple[str, dict[str, Any]]], section: str) -> list[tu
 class _Loader:
     """Reads items section by section; references are checked against what was read before."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
+    def __init__(self, defects: list[Defect]) -> None:
+        self.defects = defects
         self.sources: dict[str, Source] = {}
         self.questions: dict[str, Question] = {}
         self.findings: dict[str, Finding] = {}
@@ -128,16 +128,16 @@ class _Loader:
     def read(self, section: str, file: str, index: int, table: Any) -> None:
         item_id = table.get("id") if isinstance(table, dict) else None
         label = f"{section} {item_id}" if isinstance(item_id, str) else f"{section} #{index + 1}"
-        reader = TableReader(table, file, label, self.problems)
+        reader = TableReader(table, file, label, self.defects)
         if section == "rule":
             self._rule_tables.append((file, index, table))
             return
         if not isinstance(item_id, str) or not item_id:
-            reader.problem("id", "missing required key (a text id)")
+            reader.defect("id", "missing required key (a text id)")
             return
         registry: dict[str, Any] = getattr(self, _REGISTRY[section])
         if item_id in registry:
-            reader.problem(
+            reader.defect(
                 "id",
                 f"duplicate {section} id {item_id!r}",
                 f"first in {_file_of(registry[item_id])}",
@@ -149,7 +149,7 @@ class _Loader:
         r.check_keys(("id", "title", "author"), ("url", "locator"))
         url, locator = r.text("url"), r.text("locator")
         if not url and not locator:
-            r.problem("url", "a source needs a url or a locator")
+            r.defect("url", "a source needs a url or a locator")
         return Source(item_id, r.text("title"), r.text("author"), url or locator, r.file)
 
     def _read_question(self, r: TableReader, item_id: str, order: int) -> Question:
@@ -159,16 +159,16 @@ class _Loader:
         )
         kind = r.text("kind")
         if kind not in QUESTION_KINDS:
-            r.problem("kind", f"unknown kind {kind!r}", f"use one of {', '.join(QUESTION_KINDS)}")
+            r.defect("kind", f"unknown kind {kind!r}", f"use one of {', '.join(QUESTION_KINDS)}")
         choices = self._choices(r) if kind == "choice" else ()
         vocabulary = read_question_vocabulary(r, kind, choices, self._units, self.citation)
         units = self._units(r) if kind == "number" else ()
         if kind != "choice" and "choices" in r.table:
-            r.problem("choices", f"only choice questions have choices (this one is {kind!r})")
+            r.defect("choices", f"only choice questions have choices (this one is {kind!r})")
         if kind != "number":
             for key in ("units", "reference", "plausible"):
                 if key in r.table:
-                    r.problem(key, f"only number questions have {key}")
+                    r.defect(key, f"only number questions have {key}")
         return Question(
             id=item_id,
             text=r.text("text"),
@@ -199,10 +199,10 @@ class _Loader:
                 c.texts("refines"),
             )
             if choice.id in RESERVED_ANSWERS or choice.id in (x.id for x in choices):
-                c.problem("id", f"choice id {choice.id!r} is reserved or repeated")
+                c.defect("id", f"choice id {choice.id!r} is reserved or repeated")
             choices.append(choice)
         if len(choices) < 2:
-            r.problem("choices", "a choice question needs at least two choices")
+            r.defect("choices", "a choice question needs at least two choices")
         return tuple(choices)
 
     def _units(self, r: TableReader) -> tuple[Unit, ...]:
@@ -212,25 +212,25 @@ class _Loader:
             u.check_keys(("name", "factor"), ("synonyms", "infer"))
             factor = u.number("factor", 1.0)
             if factor <= 0:
-                u.problem("factor", "must be a positive number")
+                u.defect("factor", "must be a positive number")
             infer = u.table.get("infer", True)
             if not isinstance(infer, bool):
-                u.problem("infer", "write true or false")
+                u.defect("infer", "write true or false")
             units.append(Unit(u.text("name"), factor, u.texts("synonyms"), infer is not False))
         if not units:
-            r.problem("units", "a number needs at least one unit (the first is canonical)")
+            r.defect("units", "a number needs at least one unit (the first is canonical)")
         elif units[0].factor != 1.0:
-            r.problem("units", "the first unit is canonical: its factor must be 1")
+            r.defect("units", "the first unit is canonical: its factor must be 1")
         return tuple(units)
 
     def _read_finding(self, r: TableReader, item_id: str, order: int) -> Finding:
         r.check_keys(("id", "text", "kind"), ("values", "units"))
         kind = r.text("kind")
         if kind not in FINDING_KINDS:
-            r.problem("kind", f"unknown kind {kind!r}", f"use one of {', '.join(FINDING_KINDS)}")
+            r.defect("kind", f"unknown kind {kind!r}", f"use one of {', '.join(FINDING_KINDS)}")
         values = r.texts("values")
         if kind == "choice" and len(values) < 2:
-            r.problem("values", "a choice finding lists at least two values")
+            r.defect("values", "a choice finding lists at least two values")
         units = self._units(r) if kind == "number" else ()
         return Finding(item_id, r.text("text"), kind, r.file, values, units)  # type: ignore[arg-type]
 
@@ -250,7 +250,7 @@ class _Loader:
         c.check_keys(("id", "locator"))
         source_id = c.text("id")
         if source_id and source_id not in self.sources:
-            c.problem("id", f"unknown source {source_id!r}", did_you_mean(source_id, self.sources))
+            c.defect("id", f"unknown source {source_id!r}", did_you_mean(source_id, self.sources))
         return Citation(source_id, c.text("locator"))
 
     def read_rules(self) -> list[Rule]:
@@ -258,7 +258,7 @@ class _Loader:
         for order, (file, index, table) in enumerate(self._rule_tables):
             rule_id = table.get("id") if isinstance(table, dict) else None
             label = f"rule {rule_id}" if isinstance(rule_id, str) else f"rule #{index + 1}"
-            r = TableReader(table, file, label, self.problems)
+            r = TableReader(table, file, label, self.defects)
             rules.append(self._read_rule(r, order))
         return rules
 
@@ -269,7 +269,7 @@ class _Loader:
         )
         rule_id = r.text("id")
         if rule_id and not _is_rule_id(rule_id):
-            r.problem("id", f"rule id {rule_id!r} must look like topic.short-slug")
+            r.defect("id", f"rule id {rule_id!r} must look like topic.short-slug")
         conditions = read_conditions(r, self.questions, self.findings)
         outcome = read_outcome(r, conditions, self.questions, self.findings, self.classes)
         return Rule(
@@ -287,11 +287,11 @@ class _Loader:
     def _applies_to(self, r: TableReader, kind: str) -> tuple[str, ...]:
         classes = r.texts("applies_to")
         if classes and kind != "caveat":
-            r.problem("applies_to", "only caveat rules take applies_to")
+            r.defect("applies_to", "only caveat rules take applies_to")
         for class_id in classes:
             if class_id not in self.classes:
                 hint = did_you_mean(class_id, self.classes)
-                r.problem("applies_to", f"unknown class {class_id!r}", hint)
+                r.defect("applies_to", f"unknown class {class_id!r}", hint)
         return classes
 
 
@@ -314,13 +314,13 @@ def _is_rule_id(rule_id: str) -> bool:
 
 
 def _check_indeterminate(
-    directory: Path, classes: dict[str, ConclusionClass], problems: list[Problem]
+    directory: Path, classes: dict[str, ConclusionClass], defects: list[Defect]
 ) -> None:
     """The class reported when nothing is concluded must exist (the README requires it)."""
     if INDETERMINATE not in classes:
         file = next((c.file for c in classes.values()), _display(directory))
-        problems.append(
-            Problem(
+        defects.append(
+            Defect(
                 file,
                 "",
                 "class",
@@ -330,13 +330,13 @@ def _check_indeterminate(
         )
 
 
-def _check_unique_rules(rules: list[Rule], problems: list[Problem]) -> None:
+def _check_unique_rules(rules: list[Rule], defects: list[Defect]) -> None:
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
             first = seen[rule.id]
-            problems.append(
-                Problem(
+            defects.append(
+                Defect(
                     rule.file,
                     f"rule {rule.id}",
                     "id",

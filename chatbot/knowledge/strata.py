@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chatbot.errors import Problem
+from chatbot.errors import Defect
 from chatbot.knowledge.model import Rule
 
 
-def stratify(rules: Sequence[Rule], problems: list[Problem]) -> dict[str, int]:
-    """Each rule's stratum (0 runs first); a cycle through `absent` is reported as a problem."""
+def stratify(rules: Sequence[Rule], defects: list[Defect]) -> dict[str, int]:
+    """Each rule's stratum (0 runs first); a cycle through `absent` is reported as a defect."""
     derivers: dict[str, list[Rule]] = {}
     for rule in rules:
         if rule.outcome.kind == "derive":
@@ -23,7 +23,7 @@ def stratify(rules: Sequence[Rule], problems: list[Problem]) -> dict[str, int]:
             needed = _needed_stratum(rule, derivers, strata)
             if needed > strata[rule.id]:
                 if needed > limit:
-                    problems.append(_cycle_problem(_negative_cycle_rule(rules, derivers) or rule))
+                    defects.append(_cycle_problem(_negative_cycle_rule(rules, derivers) or rule))
                     return {}
                 strata[rule.id] = needed
                 changed = True
@@ -67,8 +67,8 @@ def _depends_on(finding: str, derivers: dict[str, list[Rule]]) -> set[str]:
     return seen
 
 
-def _cycle_problem(rule: Rule) -> Problem:
-    return Problem(
+def _cycle_problem(rule: Rule) -> Defect:
+    return Defect(
         rule.file,
         f"rule {rule.id}",
         "when",

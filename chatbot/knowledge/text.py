@@ -110,3 +110,15 @@ def is_specific(text: str) -> bool:
 
 def is_specific_key(key: tuple[str, ...]) -> bool:
     return any(word not in GENERIC for word in key)
+
+
+def safe(text: str) -> str:
+    """Neutralise control and format characters (terminal escapes, bidi overrides)."""
+    if text.isprintable():
+        return text
+    return "".join(" " if ch == "\t" else ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -1,6 +1,6 @@
 """Read and check the vocabulary questions carry for reading case descriptions (chatbot.intake).
 
-Part of the loader: problems are recorded with file, question and field, never raised.
+Part of the loader: defects are recorded with file, question and field, never raised.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from chatbot.errors import Problem
+from chatbot.errors import Defect
 from chatbot.knowledge.fields import TableReader, did_you_mean
 from chatbot.knowledge.model import (
     Choice,
@@ -46,7 +46,7 @@ def read_phrases(r: TableReader, key: str) -> tuple[str, ...]:
     phrases = r.texts(key)
     for text in phrases:
         if not is_specific(text):
-            r.problem(key, f"{text!r} has no specific word and would match almost any text")
+            r.defect(key, f"{text!r} has no specific word and would match almost any text")
     return phrases
 
 
@@ -54,7 +54,7 @@ def read_pairs(r: TableReader, key: str) -> Pairs:
     """A table of question id = answer (checked against the questions once all are read)."""
     value = r.table.get(key, {})
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        r.problem(key, 'expected a table of question = answer, e.g. { tissue_state = "necrotic" }')
+        r.defect(key, 'expected a table of question = answer, e.g. { tissue_state = "necrotic" }')
         return ()
     return tuple((k, v.strip()) for k, v in value.items())
 
@@ -69,7 +69,7 @@ def read_question_vocabulary(
     """The vocabulary keys of one question, as keyword arguments for Question."""
     for key, kinds in _KINDS.items():
         if key in r.table and kind not in kinds:
-            r.problem(key, f"only {' and '.join(kinds)} questions take {key}")
+            r.defect(key, f"only {' and '.join(kinds)} questions take {key}")
     names = read_phrases(r, "names")
     fields: dict[str, Any] = {
         "phrases": read_phrases(r, "phrases"),
@@ -94,7 +94,7 @@ def _check_refines(r: TableReader, choices: tuple[Choice, ...]) -> None:
     for index, choice in enumerate(choices):
         for other in choice.refines:
             if other not in ids or other == choice.id:
-                r.problem(
+                r.defect(
                     f"choices[{index}].refines",
                     f"{other!r} is not another choice",
                     did_you_mean(other, ids),
@@ -108,7 +108,7 @@ def _answer_only(r: TableReader, choices: tuple[Choice, ...]) -> tuple[str, ...]
     for text in entries:
         if phrase_key(text) not in known:
             hint = did_you_mean(text, words)
-            r.problem("answer_only", f"{text!r} is not a choice id, synonym or phrase", hint)
+            r.defect("answer_only", f"{text!r} is not a choice id, synonym or phrase", hint)
     return entries
 
 
@@ -116,7 +116,7 @@ def _negative(r: TableReader, choices: tuple[Choice, ...]) -> str:
     negative = r.text("negative")
     if negative and negative not in {c.id for c in choices}:
         hint = did_you_mean(negative, [c.id for c in choices])
-        r.problem("negative", f"unknown choice {negative!r}", hint)
+        r.defect("negative", f"unknown choice {negative!r}", hint)
     return negative
 
 
@@ -136,10 +136,10 @@ def _check_one_meaning(
             if key in vague or not key:
                 continue
             if key in blocked:
-                r.problem("not_phrases", f"{text!r} is also a word of the choice {choice.id!r}")
+                r.defect("not_phrases", f"{text!r} is also a word of the choice {choice.id!r}")
             other = meaning.setdefault(key, choice.id)
             if other != choice.id:
-                r.problem(
+                r.defect(
                     "choices",
                     f"{text!r} would mean both {other!r} and {choice.id!r} in a description",
                     "list it under answer_only, or keep it in one choice",
@@ -156,12 +156,12 @@ def _number_choices(
     r.check_keys(("ranges", "source"), ("names", "units", "plausible"))
     own_names = read_phrases(r, "names") or names
     if not own_names:
-        r.problem("names", "name the measurement (here or as the question's names)")
+        r.defect("names", "name the measurement (here or as the question's names)")
     ranges = tuple(
         _range(r.element("ranges", i, t), choices) for i, t in enumerate(r.tables("ranges"))
     )
     if not ranges:
-        r.problem("ranges", "list at least one range, e.g. { below = 15, choices = [...] }")
+        r.defect("ranges", "list at least one range, e.g. { below = 15, choices = [...] }")
     _check_overlaps(r, ranges)
     return NumberChoices(own_names, read_units(r), ranges, read_citation(r), r.range("plausible"))
 
@@ -170,12 +170,10 @@ def _range(r: TableReader, choices: tuple[Choice, ...]) -> NumberRange:
     r.check_keys(("choices",), (*_LOWER, *_UPPER))
     chosen = r.texts("choices")
     if not chosen:
-        r.problem(
-            "choices", "list the choices this range is consistent with (the first by default)"
-        )
+        r.defect("choices", "list the choices this range is consistent with (the first by default)")
     for choice_id in chosen:
         if choice_id not in {c.id for c in choices}:
-            r.problem(
+            r.defect(
                 "choices",
                 f"unknown choice {choice_id!r}",
                 did_you_mean(choice_id, [c.id for c in choices]),
@@ -183,16 +181,16 @@ def _range(r: TableReader, choices: tuple[Choice, ...]) -> NumberRange:
     low, low_inclusive = _bound(r, _LOWER)
     high, high_inclusive = _bound(r, _UPPER)
     if low is None and high is None:
-        r.problem("", "a range needs a bound: from, above, below or to")
+        r.defect("", "a range needs a bound: from, above, below or to")
     elif low is not None and high is not None and low >= high:
-        r.problem("", f"the lower bound ({low:g}) must be below the upper bound ({high:g})")
+        r.defect("", f"the lower bound ({low:g}) must be below the upper bound ({high:g})")
     return NumberRange(chosen, low, low_inclusive, high, high_inclusive)
 
 
 def _bound(r: TableReader, keys: Mapping[str, bool]) -> tuple[float | None, bool]:
     given = [key for key in keys if key in r.table]
     if len(given) > 1:
-        r.problem(given[1], f"give only one of {' or '.join(keys)}")
+        r.defect(given[1], f"give only one of {' or '.join(keys)}")
     if not given:
         return None, True
     return r.number(given[0]), keys[given[0]]
@@ -202,7 +200,7 @@ def _check_overlaps(r: TableReader, ranges: tuple[NumberRange, ...]) -> None:
     for index, one in enumerate(ranges):
         for other in ranges[index + 1 :]:
             if _overlap(one, other):
-                r.problem("ranges", "two ranges overlap: a number must fall in at most one")
+                r.defect("ranges", "two ranges overlap: a number must fall in at most one")
                 return
 
 
@@ -217,15 +215,15 @@ def _below(a: NumberRange, b: NumberRange) -> bool:
     return a.high < b.low or (a.high == b.low and not (a.high_inclusive and b.low_inclusive))
 
 
-def check_references(questions: Mapping[str, Question], problems: list[Problem]) -> None:
+def check_references(questions: Mapping[str, Question], defects: list[Defect]) -> None:
     """Every implies and requires names a question and an answer it accepts."""
     for question in questions.values():
         item = f"question {question.id}"
         for key, pairs in (("implies", question.implies), ("requires", question.requires)):
-            _check_pairs(questions, question, pairs, key, item, problems)
+            _check_pairs(questions, question, pairs, key, item, defects)
         for index, choice in enumerate(question.choices):
             field = f"choices[{index}].implies"
-            _check_pairs(questions, question, choice.implies, field, item, problems)
+            _check_pairs(questions, question, choice.implies, field, item, defects)
 
 
 def _check_pairs(
@@ -234,24 +232,22 @@ def _check_pairs(
     pairs: Pairs,
     field: str,
     item: str,
-    problems: list[Problem],
+    defects: list[Defect],
 ) -> None:
     for target_id, value in pairs:
         where = f"{field}.{target_id}"
         target = questions.get(target_id)
         if target is None:
             hint = did_you_mean(target_id, questions)
-            problems.append(
-                Problem(question.file, item, where, f"unknown question {target_id!r}", hint)
+            defects.append(
+                Defect(question.file, item, where, f"unknown question {target_id!r}", hint)
             )
         elif target_id == question.id:
-            problems.append(
-                Problem(question.file, item, where, "a question cannot refer to itself")
-            )
+            defects.append(Defect(question.file, item, where, "a question cannot refer to itself"))
         elif value not in target.allowed_values():
             allowed = ", ".join(target.allowed_values()) or "nothing (a number question)"
-            problems.append(
-                Problem(
+            defects.append(
+                Defect(
                     question.file,
                     item,
                     where,

@@ -1,46 +1,27 @@
-"""Plain mode (stdin not a terminal) and session recording: the same text as the REPL, no escapes.
+"""Plain mode (stdin not a terminal): the same text as the REPL, each input echoed as '> ', no
+escapes. The text a transcript holds, so replaying one is playing its inputs here.
 
 Writes only to the streams it is given.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any, TextIO
 
-from chatbot.consultation.blocks import Block, Problem, Reload, Save
+from chatbot.consultation.blocks import Block
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import held_interrupt
 from chatbot.consultation.session import Recorder
-from chatbot.errors import KnowledgeBaseError
-from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.consultation.turn import take_turn
+from chatbot.engine.engine import Engine
+from chatbot.knowledge.model import KnowledgeBase
+from chatbot.knowledge.text import safe
 from chatbot.ui.render import blocks_lines
-from chatbot.ui.report import safe
+from chatbot.ui.turns import kept_lines
 
 EXIT_OK, EXIT_UNFINISHED = 0, 1
-
-
-def carry_out(blocks: list[Block], consultation: Consultation, recorder: Recorder) -> list[Block]:
-    """The shell's side of `save` and `reload`: the dialogue itself never touches files."""
-    result: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Save):
-            result.append(recorder.save(Path(block.path), block.force))
-        elif isinstance(block, Reload):
-            result.extend(reload_knowledge(consultation))
-        else:
-            result.append(block)
-    return result
-
-
-def reload_knowledge(consultation: Consultation) -> list[Block]:
-    """Load the rules again; on errors keep the old ones and say why."""
-    try:
-        kb = load_knowledge_base(consultation.kb.directory)
-    except KnowledgeBaseError as exc:
-        return [Problem(f"not reloaded, the previous rules stay in use: {exc}")]
-    return consultation.replace_knowledge(kb)
 
 
 def run_plain(
@@ -58,12 +39,8 @@ def run_plain(
     recorder = recorder or Recorder()
 
     def emit(blocks: list[Block]) -> None:
-        lines = blocks_lines(consultation.kb, carry_out(blocks, consultation, recorder))
-        for line in lines:
-            recorder.bot(line.text)
-        # kept on disk before the next question is shown: an answer seen is an answer saved
-        for message in recorder.keep(consultation.is_finished):
-            err.write(f"calcify: {message}\n")
+        lines, failures = kept_lines(consultation, recorder, blocks)
+        err.writelines(message + "\n" for message in failures)
         out.writelines(line.text + "\n" for line in lines)
         out.flush()
 
@@ -75,14 +52,20 @@ def run_plain(
     for text in lines:
         with held_interrupt():  # a turn is never left half done: Ctrl-C waits for its end
             out.write(f"> {safe(text)}\n")
-            recorder.user(text)
-            emit(consultation.respond(text))
+            emit(take_turn(consultation, recorder, text))
         if consultation.quit:
             return EXIT_OK
     if consultation.is_finished:
         return EXIT_OK
     err.write("calcify: input ended before the consultation finished\n")
     return EXIT_UNFINISHED
+
+
+def play(kb: KnowledgeBase, inputs: Iterable[str], engine: Engine | None = None) -> tuple[str, ...]:
+    """The plain-mode output of a consultation fed these inputs (a transcripts.Player)."""
+    out, err = io.StringIO(), io.StringIO()
+    run_plain(Consultation(kb, engine), inputs, out, err, Recorder(dry_run=True))
+    return tuple(out.getvalue().splitlines())
 
 
 def stdin_lines(stream: Any, err: TextIO) -> Iterator[str]:

@@ -11,7 +11,6 @@ from chatbot.consultation.blocks import (
     Ask,
     AskUnit,
     Block,
-    CaseRead,
     Changed,
     Conclusion,
     Farewell,
@@ -25,8 +24,10 @@ from chatbot.consultation.blocks import (
     Understood,
     Welcome,
 )
+from chatbot.intake.review import CaseRead
 from chatbot.knowledge.answers import ParsedAnswer, reading
 from chatbot.knowledge.model import KnowledgeBase, Question
+from chatbot.knowledge.text import safe
 from chatbot.reasoning.assessment import Assessment
 from chatbot.reasoning.explain import ConditionCheck, RuleCheck, WhyAsked, WhyNot
 from chatbot.reasoning.truth import Truth
@@ -45,7 +46,6 @@ from chatbot.ui.report import (
     number,
     read_value,
     reasoning_lines,
-    safe,
     step_lines,
     with_units,
 )

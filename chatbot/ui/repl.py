@@ -1,6 +1,8 @@
-"""The two shells over one Consultation: the prompt_toolkit REPL and plain line-by-line mode.
+"""The interactive shell: a prompt_toolkit REPL over one Consultation (history, completion,
+a toolbar, Ctrl-C re-asks, Ctrl-D leaves, colour unless NO_COLOR).
 
-The only module that prints interactively. Everything it shows comes from render.py.
+The only module that prints interactively. Everything it shows comes from render.py, and each
+turn is carried out by the consultation layer exactly as plain mode carries it out.
 """
 
 from __future__ import annotations
@@ -18,14 +20,15 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import Style
 
-from chatbot.consultation.blocks import Ask, Block, Farewell, Note
+from chatbot.consultation.blocks import Block
 from chatbot.consultation.commands import COMMANDS
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import held_interrupt
 from chatbot.consultation.session import Recorder, state_dir
-from chatbot.ui.plain import carry_out
+from chatbot.consultation.turn import take_turn
 from chatbot.ui.render import Line, blocks_lines
 from chatbot.ui.report import class_text
+from chatbot.ui.turns import kept_lines
 
 EXIT_OK = 0
 
@@ -134,8 +137,7 @@ def run_repl(
         """One input, answered and kept; a Ctrl-C meanwhile waits for it, then is dropped
         (the turn is complete and shown: there is nothing left to cancel)."""
         with suppress(KeyboardInterrupt), held_interrupt():
-            recorder.user(text)
-            show(carry_out(consultation.respond(text), consultation, recorder), recorder)
+            show(take_turn(consultation, recorder, text), recorder)
 
     if opening is None:
         with suppress(KeyboardInterrupt), held_interrupt():
@@ -151,10 +153,10 @@ def run_repl(
         try:
             text = session.prompt(_prompt(consultation))
         except KeyboardInterrupt:
-            show(_cancelled(consultation), None)
+            show(consultation.cancel(), None)
             continue
         except EOFError:
-            show([Farewell(consultation.is_finished)], None)
+            show(consultation.leave(), None)
             break
         turn(text)
     return EXIT_OK
@@ -164,27 +166,17 @@ def _prompt(consultation: Consultation) -> str:
     return "calcify> " if consultation.is_finished else "answer> "
 
 
-def _cancelled(consultation: Consultation) -> list[Block]:
-    question = consultation.current
-    blocks: list[Block] = [Note("Cancelled. (Ctrl-D or quit to leave.)")]
-    if question is not None:
-        blocks.append(Ask(question, consultation.progress[0] + 1, again=True))
-    return blocks
-
-
 def _printer(
     consultation: Consultation, color: bool, session_args: dict[str, Any]
 ) -> Callable[[list[Block], Recorder | None], None]:
     output = session_args.get("output")
 
     def show(blocks: list[Block], recorder: Recorder | None) -> None:
-        lines = blocks_lines(consultation.kb, blocks)
-        if recorder is not None:
-            for line in lines:
-                recorder.bot(line.text)
-            # kept on disk before the next question is shown: an answer seen is an answer saved
-            for message in recorder.keep(consultation.is_finished):
-                lines.append(Line(f"calcify: {message}", "error"))
+        if recorder is None:  # not part of the session as a transcript records it
+            lines = blocks_lines(consultation.kb, blocks)
+        else:
+            lines, failures = kept_lines(consultation, recorder, blocks)
+            lines += [Line(message, "error") for message in failures]
         for line in lines:
             _print_line(line, color, output)
 

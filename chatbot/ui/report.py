@@ -256,18 +256,6 @@ def assessment_data(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
     }
 
 
-def safe(text: str) -> str:
-    """Neutralise control and format characters (terminal escapes, bidi overrides)."""
-    if text.isprintable():
-        return text
-    return "".join(" " if ch == "\t" else ch if ch.isprintable() else _escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def read_value(question: Question, answer: ParsedAnswer) -> str:
     """'degenerated (degenerated or damaged, but not dead)', '2.35 mmol/L = 9.42 mg/dL: normal'."""
     if not isinstance(answer.value, float):

@@ -1,0 +1,134 @@
+"""A consultation's record on disk: the transcript format (parse, write), shared by sessions,
+recordings and the transcript tools.
+
+A transcript is the plain-mode output of a consultation (the user's lines prefixed '> '),
+preceded by a '#' header with a title and what the case shows. '#' lines are comments.
+Writes are atomic: a crash leaves the old file intact. Never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot.errors import CalcifyError
+
+USER = "> "
+HEADER_KEYS = ("title", "shows")
+
+
+class TranscriptError(CalcifyError):
+    """A transcript that cannot be read or parsed, located by file and line."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}" if line > 0 else f"{path}: {message}")
+
+    def __reduce__(self) -> tuple[type[TranscriptError], tuple[str, int, str]]:
+        """Rebuilt from its parts: a parallel replay sends it back from a worker."""
+        return (type(self), (self.path, self.line, self.message))
+
+
+@dataclass(frozen=True)
+class Transcript:
+    path: str
+    header: dict[str, str]
+    lines: tuple[str, ...]
+    """Every line of the file, comments included."""
+    body: tuple[tuple[int, str], ...]
+    """(line number, text) of each non-comment line: the session as printed."""
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(user_text(text) for _, text in self.body if is_user_line(text))
+
+    @property
+    def title(self) -> str:
+        return self.header.get("title", "")
+
+
+def is_user_line(text: str) -> bool:
+    return text == ">" or text.startswith(USER)
+
+
+def user_text(text: str) -> str:
+    return text[len(USER) :] if text.startswith(USER) else ""
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative inside the working directory, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+def read_transcript(path: Path) -> Transcript:
+    """Parse a transcript file; raise TranscriptError with file and line on any problem."""
+    shown = display_path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise TranscriptError(shown, 0, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TranscriptError(shown, 0, f"not UTF-8 text (byte {exc.start})") from None
+    return parse_transcript(shown, text)
+
+
+def parse_transcript(shown: str, text: str) -> Transcript:
+    lines = tuple(text.splitlines())
+    header = _header(shown, lines)
+    body = tuple((n, line) for n, line in enumerate(lines, start=1) if not line.startswith("#"))
+    if not any(is_user_line(line) for _, line in body):
+        raise TranscriptError(shown, len(lines), "no user lines (lines starting with '> ')")
+    return Transcript(shown, header, lines, body)
+
+
+def _header(shown: str, lines: Sequence[str]) -> dict[str, str]:
+    header: dict[str, str] = {}
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        key, colon, value = line.lstrip("#").strip().partition(":")
+        if colon and key.strip().lower() in HEADER_KEYS:
+            header[key.strip().lower()] = value.strip()
+    for key in HEADER_KEYS:
+        if not header.get(key):
+            raise TranscriptError(
+                shown, 1, f"header needs a '# {key}: ...' line before the session"
+            )
+    return header
+
+
+def transcript_text(
+    title: str, shows: str, session: Sequence[str], extra: Sequence[str] = ()
+) -> str:
+    """A new transcript file's text from a recorded session (extra: more header lines)."""
+    header = [f"# title: {title}", f"# shows: {shows}", *extra]
+    return "\n".join([*header, *session]) + "\n"
+
+
+def write_new(path: Path, text: str, force: bool = False) -> None:
+    """Write a transcript atomically; refuse to overwrite unless forced."""
+    if path.exists() and not force:
+        raise TranscriptError(display_path(path), 0, "already exists (use --force to overwrite)")
+    write_atomic(path, text)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a crash leaves the old file intact."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    except OSError as exc:
+        raise TranscriptError(
+            display_path(path), 0, f"cannot write: {exc.strerror or exc}"
+        ) from None
