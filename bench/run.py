@@ -70,7 +70,8 @@ def worker_turns_real() -> dict[str, Any]:
     """Drive every real case: answer what is asked from the case, `unknown` otherwise."""
     from chatbot.consultation.dialogue import Consultation
     from chatbot.engine.engine import Engine
-    from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
+    from chatbot.knowledge.files import default_rules_dir
+    from chatbot.knowledge.loader import load_knowledge_base
 
     kb = load_knowledge_base(default_rules_dir())
     engine = Engine(kb)
@@ -145,7 +146,8 @@ def worker_replay(directory: str, jobs: int) -> dict[str, Any]:
     """Replay every transcript once with `replay_all`, the code of `calcify replay --jobs N`:
     in this process (jobs 1) or over a pool of `jobs` processes; timed from loading the
     knowledge base on."""
-    from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
+    from chatbot.knowledge.files import default_rules_dir
+    from chatbot.knowledge.loader import load_knowledge_base
     from chatbot.transcripts.replay import Outcome, replay_all
     from chatbot.ui.plain import play
 
@@ -292,7 +294,8 @@ def transcript_corpus(work: Path) -> tuple[Path, str]:
     if len(shipped) >= MIN_CORPUS:
         return ROOT / "transcripts", f"the {len(shipped)} shipped transcripts/*.txt"
     from chatbot.consultation.record import transcript_text
-    from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
+    from chatbot.knowledge.files import default_rules_dir
+    from chatbot.knowledge.loader import load_knowledge_base
     from chatbot.ui.plain import play
 
     kb = load_knowledge_base(default_rules_dir())

@@ -17,29 +17,19 @@ from pathlib import Path
 from chatbot import __version__
 from chatbot.authoring.browse import search_rules
 from chatbot.authoring.lint import check, exit_code
-from chatbot.consultation.blocks import Block
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import EXIT_INTERRUPTED
-from chatbot.consultation.record import TranscriptError, display_path, write_atomic
-from chatbot.consultation.session import (
-    Recorder,
-    latest_unfinished,
-    new_session_path,
-    resume,
-    sessions_dir,
-)
-from chatbot.engine.engine import Engine
-from chatbot.errors import AnswerError, CalcifyError
-from chatbot.intake.reader import Extracted, extract
-from chatbot.knowledge.answers import parse_answer
+from chatbot.consultation.oneshot import classify, read_case
+from chatbot.consultation.session import latest_unfinished, open_session, sessions_dir
+from chatbot.errors import CalcifyError
 from chatbot.knowledge.fields import did_you_mean
-from chatbot.knowledge.loader import default_rules_dir, load_knowledge_base
-from chatbot.knowledge.model import KnowledgeBase, Value
+from chatbot.knowledge.files import default_rules_dir
+from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.knowledge.model import KnowledgeBase
 from chatbot.knowledge.text import safe
-from chatbot.reasoning.assessment import assess
 from chatbot.transcripts.coverage import coverage
-from chatbot.transcripts.replay import replay_all, transcript_paths
-from chatbot.transcripts.update import updated_text
+from chatbot.transcripts.replay import transcript_files, transcript_paths
+from chatbot.transcripts.update import replay_files
 from chatbot.ui.listings import (
     GRAPH_FORMATS,
     check_lines,
@@ -48,16 +38,12 @@ from chatbot.ui.listings import (
     graph_lines,
     questions_data,
     questions_lines,
+    replay_summary_lines,
     rule_list_lines,
 )
 from chatbot.ui.plain import play, run_plain, stdin_lines
-from chatbot.ui.report import (
-    DISCLAIMER,
-    assessment_data,
-    assessment_lines,
-    extracted_data,
-    extracted_lines,
-)
+from chatbot.ui.report import assessment_data, assessment_lines, extracted_data, extracted_lines
+from chatbot.ui.words import DISCLAIMER
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
@@ -187,17 +173,12 @@ def chat(args: argparse.Namespace) -> int:
     if record is not None and record.exists() and not args.force:
         raise UsageError(f"{record} already exists; use --force to overwrite it")
     consultation = Consultation(kb)
-    opening: list[Block] | None = None
-    if args.resume is not None:
-        path = _resume_path(args.resume)
-        lines, opening = resume(consultation, path)
-        recorder = Recorder([path, *([record] if record else [])], lines=lines)
-    else:  # --record FILE is then the one copy kept; otherwise the state directory has it
-        recorder = Recorder([record] if record else [new_session_path()])
+    resumed = _resume_path(args.resume) if args.resume is not None else None
+    recorder, opening = open_session(consultation, resumed, record)
     # --case TEXT is typed for the user: the description, then ok to use what was read
     scripted = [f"case {args.case}", "ok"] if args.case is not None else []
     if scripted:
-        _read_case(kb, args.case)
+        read_case(kb, args.case)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from chatbot.ui import repl  # prompt_toolkit is only needed on a terminal
 
@@ -234,49 +215,16 @@ def _resume_path(value: str) -> Path:
 def classify_command(args: argparse.Namespace) -> int:
     """Classify from QUESTION=ANSWER arguments, a case description, or both (arguments win)."""
     kb = knowledge_base(args)
-    case: str | None = args.case
-    extracted = _read_case(kb, case) if case is not None else []
-    answers = {item.question: item.value for item in extracted}
-    answers |= parse_assignments(kb, args.answers)
-    assessment = assess(Engine(kb), answers)
+    assessment, extracted = classify(kb, args.answers, args.case)
     if args.json:
         data = assessment_data(kb, assessment)
-        if case is not None:
+        if args.case is not None:
             data["extracted"] = extracted_data(extracted)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
-    read = extracted_lines(kb, extracted) if case is not None else []
+    read = extracted_lines(kb, extracted) if args.case is not None else []
     show([*read, *assessment_lines(kb, assessment)])
     return EXIT_OK
-
-
-def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:
-    """Read QUESTION=ANSWER arguments; raise UsageError naming what is accepted."""
-    answers: dict[str, Value] = {}
-    for pair in pairs:
-        question_id, equals, text = pair.partition("=")
-        question_id = question_id.strip()
-        if not equals:
-            raise UsageError(f"{pair!r} is not QUESTION=ANSWER (e.g. tissue_state=necrotic)")
-        question = kb.questions.get(question_id)
-        if question is None:
-            hint = did_you_mean(question_id, kb.questions)
-            hint = f" ({hint})" if hint else ""
-            raise UsageError(
-                f"unknown question {question_id!r}{hint}; see 'calcify questions' for the list"
-            )
-        try:
-            answers[question_id] = parse_answer(question, text).value
-        except AnswerError as exc:
-            raise UsageError(f"{question_id}: {exc}") from None
-    return answers
-
-
-def _read_case(kb: KnowledgeBase, text: str) -> list[Extracted]:
-    extracted = extract(kb, text)
-    if not extracted:
-        raise UsageError("no answer could be read from the case description")
-    return extracted
 
 
 def questions_command(args: argparse.Namespace) -> int:
@@ -326,7 +274,7 @@ def graph_command(args: argparse.Namespace) -> int:
 def coverage_command(args: argparse.Namespace) -> int:
     """Print each rule with the transcripts that fire it; 1 if some rule is fired by none."""
     kb = knowledge_base(args)
-    table = coverage(kb, _some_transcripts(args.paths), play)
+    table = coverage(kb, transcript_files(args.paths), play)
     show(coverage_lines(table))
     return 1 if any(not names for names in table.values()) else EXIT_OK
 
@@ -336,31 +284,10 @@ def replay_command(args: argparse.Namespace) -> int:
     kb = knowledge_base(args)
     if args.jobs < 1:
         raise UsageError("--jobs needs a positive number")
-    files = _some_transcripts(args.paths)
-    passed = failed = updated = 0
-    for path, result in zip(files, replay_all(kb, files, play, args.jobs), strict=True):
-        if isinstance(result, TranscriptError):
-            print(f"calcify: {result}", file=sys.stderr)
-            failed += 1
-        elif result.passed:
-            passed += 1
-        elif args.update:
-            write_atomic(path, updated_text(result))
-            updated += 1
-        else:
-            show(result.diff().splitlines())
-            failed += 1
-    if updated:
-        print(f"updated {updated} transcript{'s' if updated != 1 else ''}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else EXIT_OK
-
-
-def _some_transcripts(paths: Sequence[Path]) -> list[Path]:
-    """The transcript files the paths name; none at all is a mistake worth saying (a wrong
-    directory would otherwise pass as '0 passed, 0 failed')."""
-    files = transcript_paths(paths)
-    if not files:
-        named = ", ".join(display_path(path) for path in paths)
-        raise UsageError(f"no transcripts (*.txt) in {named}")
-    return files
+    found = replay_files(kb, transcript_files(args.paths), play, args.jobs, args.update)
+    for error in found.unreadable:
+        print(f"calcify: {error}", file=sys.stderr)
+    for diff in found.diffs:
+        show(diff.splitlines())
+    show(replay_summary_lines(found.passed, found.failed, found.updated))
+    return 1 if found.failed else EXIT_OK

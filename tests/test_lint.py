@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB
 
-from chatbot.authoring.lint import Report, check, exit_code, lint
+from chatbot.authoring.lint import check, exit_code, lint
+from chatbot.authoring.reports import Report
 from chatbot.knowledge.loader import load_knowledge_base
 from chatbot.knowledge.model import KnowledgeBase
 from chatbot.ui.listings import check_lines, report_line

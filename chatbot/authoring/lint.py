@@ -6,9 +6,7 @@ Pure: no I/O (check() reads files only through the loader) and never prints.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from chatbot.authoring.firing import (
     Term,
@@ -25,23 +23,16 @@ from chatbot.authoring.firing import (
     ways_to_derive,
     ways_to_fire,
 )
+from chatbot.authoring.reports import Report, Severity
+from chatbot.authoring.unused import (
+    uncited_sources,
+    unconcluded_classes,
+    unused_findings,
+    unused_questions,
+)
 from chatbot.errors import KnowledgeBaseError
 from chatbot.knowledge.loader import load_knowledge_base
-from chatbot.knowledge.model import INDETERMINATE, Condition, KnowledgeBase, Rule
-
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True)
-class Report:
-    """One thing `calcify check` reports, located by file, item (and field), with its fix."""
-
-    severity: Severity
-    file: str
-    item: str
-    message: str
-    fix: str
-    field: str = ""
+from chatbot.knowledge.model import Condition, KnowledgeBase, Rule
 
 
 def lint(kb: KnowledgeBase) -> list[Report]:
@@ -51,10 +42,10 @@ def lint(kb: KnowledgeBase) -> list[Report]:
     reports = [
         *_never_firing(kb, contexts),
         *_redundant(kb, dead),
-        *_unused_questions(kb),
-        *_unused_findings(kb),
-        *_unconcluded_classes(kb),
-        *_uncited_sources(kb),
+        *unused_questions(kb),
+        *unused_findings(kb),
+        *unconcluded_classes(kb),
+        *uncited_sources(kb),
     ]
     return sorted(reports, key=lambda report: (report.file, report.item))
 
@@ -236,71 +227,3 @@ def _class_conflict(rule: Rule, other: Rule) -> Report:
 
 
 # --- items nothing uses ----------------------------------------------------------------------
-
-
-def _tested(kb: KnowledgeBase, kind: str) -> set[str]:
-    return {c.subject for rule in kb.rules for c in rule.conditions if c.subject_kind == kind}
-
-
-def _unused_questions(kb: KnowledgeBase) -> Iterator[Report]:
-    tested = _tested(kb, "question")
-    for question in kb.questions.values():
-        if question.id not in tested:
-            yield Report(
-                "warning",
-                question.file,
-                f"question {question.id}",
-                "no rule tests this question, so its answer never changes a result",
-                "test it in a rule's `when`, or delete the question",
-            )
-
-
-def _unused_findings(kb: KnowledgeBase) -> Iterator[Report]:
-    tested = _tested(kb, "finding")
-    for finding in kb.findings.values():
-        item = f"finding {finding.id}"
-        derivers = kb.rules_deriving(finding.id)
-        if not derivers:
-            also = "" if finding.id in tested else " and no rule tests it"
-            message = f"no rule derives this finding{also}"
-            yield Report(
-                "warning", finding.file, item, message, "derive it in a rule, or delete it"
-            )
-        elif finding.id not in tested:
-            ids = ", ".join(rule.id for rule in derivers)
-            message = f"no rule tests this finding, so deriving it ({ids}) changes no result"
-            fix = "test it in a rule's `when`, or delete it and the rules that derive it"
-            yield Report("warning", finding.file, item, message, fix)
-
-
-def _unconcluded_classes(kb: KnowledgeBase) -> Iterator[Report]:
-    conclusions = [rule.outcome for rule in kb.rules if rule.outcome.kind == "conclude"]
-    concluded = {(outcome.class_id, outcome.subtype) for outcome in conclusions}
-    for cls in kb.classes.values():
-        item = f"class {cls.id}"
-        if cls.id == INDETERMINATE:
-            continue
-        if cls.id not in {class_id for class_id, _ in concluded}:
-            message = "no rule concludes this class or any of its subtypes"
-            yield Report("warning", cls.file, item, message, "add a rule that concludes it")
-            continue
-        for subtype in cls.subtypes:
-            if (cls.id, subtype.id) not in concluded:
-                message = f"no rule concludes its subtype '{subtype.id}'"
-                fix = "add a rule that concludes it, or delete the subtype"
-                yield Report("warning", cls.file, item, message, fix)
-
-
-def _uncited_sources(kb: KnowledgeBase) -> Iterator[Report]:
-    cited = {rule.citation.source for rule in kb.rules}
-    cited |= {question.citation.source for question in kb.questions.values()}
-    cited |= {q.number_choices.citation.source for q in kb.questions.values() if q.number_choices}
-    for source in kb.sources.values():
-        if source.id not in cited:
-            yield Report(
-                "warning",
-                source.file,
-                f"source {source.id}",
-                "no rule or question cites this source",
-                "cite it from the rule or question it supports, or delete it",
-            )

@@ -113,3 +113,17 @@ def resume(consultation: Consultation, path: Path) -> tuple[list[str], list[Bloc
         f"Resumed {path}: {count} answer{'s' if count != 1 else ''} restored (summary shows them)."
     )
     return [text for _, text in transcript.body], [note, *consultation.next_blocks()]
+
+
+def open_session(
+    consultation: Consultation, resumed: Path | None, record: Path | None
+) -> tuple[Recorder, list[Block] | None]:
+    """Where a consultation is kept, and what to show first if it continues a kept one.
+
+    A resumed session goes on in its own file (and in `record` too, if given); otherwise
+    `record` is the one copy kept, or a new file in the state directory.
+    """
+    if resumed is not None:
+        lines, opening = resume(consultation, resumed)
+        return Recorder([resumed, *([record] if record else [])], lines=lines), opening
+    return Recorder([record] if record else [new_session_path()]), None

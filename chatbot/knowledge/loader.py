@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from chatbot.errors import Defect, KnowledgeBaseError
 from chatbot.knowledge.conditions import read_conditions, read_outcome
 from chatbot.knowledge.fields import TableReader, did_you_mean
+from chatbot.knowledge.files import SECTIONS, display, items, read_files
 from chatbot.knowledge.model import (
     INDETERMINATE,
     Choice,
@@ -33,26 +32,19 @@ from chatbot.knowledge.vocabulary import (
     read_question_vocabulary,
 )
 
-SECTIONS = ("source", "question", "finding", "class", "rule")
 QUESTION_KINDS = ("yesno", "choice", "number")
 FINDING_KINDS = ("flag", "choice", "number")
 RESERVED_ANSWERS = ("unknown",)
-
-
-def default_rules_dir() -> Path:
-    """The shipped knowledge base: $CALCIFY_RULES, else rules/ beside the package."""
-    env = os.environ.get("CALCIFY_RULES")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "rules"
 
 
 def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
     """Load every .toml file in a directory; raise KnowledgeBaseError listing all defects."""
     directory = Path(directory)
     defects: list[Defect] = []
-    documents = _read_files(directory, defects)
+    documents = read_files(directory, defects)
     loader = _Loader(defects)
     for section in SECTIONS:
-        for file, index, table in _items(documents, section):
+        for file, index, table in items(documents, section):
             loader.read(section, file, index, table)
     check_references(loader.questions, defects)
     rules = loader.read_rules()
@@ -70,48 +62,6 @@ def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
         rules=tuple(rules),
         strata=strata,
     )
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _read_files(directory: Path, defects: list[Defect]) -> list[tuple[str, dict[str, Any]]]:
-    if not directory.is_dir():
-        defects.append(Defect(_display(directory), "", "", "no such knowledge-base directory"))
-        raise KnowledgeBaseError(defects)
-    documents = []
-    for path in sorted(directory.glob("*.toml")):
-        file = _display(path)
-        try:
-            with path.open("rb") as handle:
-                documents.append((file, tomllib.load(handle)))
-        except tomllib.TOMLDecodeError as exc:
-            defects.append(Defect(file, "", "", f"TOML syntax error: {exc}"))
-        except (OSError, UnicodeDecodeError) as exc:
-            defects.append(Defect(file, "", "", f"cannot read file: {exc}"))
-    if not documents and not defects:
-        defects.append(Defect(_display(directory), "", "", "no .toml files in this directory"))
-    for file, document in documents:
-        for key, value in document.items():
-            if key not in SECTIONS:
-                hint = did_you_mean(key, SECTIONS) or f"use [[{']], [['.join(SECTIONS)}]]"
-                defects.append(Defect(file, "", key, "unknown section", hint))
-            elif not isinstance(value, list):
-                defects.append(Defect(file, "", key, f"write it as [[{key}]] (a list of tables)"))
-    return documents
-
-
-def _items(documents: list[tuple[str, dict[str, Any]]], section: str) -> list[tuple[str, int, Any]]:
-    found: list[tuple[str, int, Any]] = []
-    for file, document in documents:
-        value = document.get(section, [])
-        if isinstance(value, list):
-            found.extend((file, index, table) for index, table in enumerate(value))
-    return found
 
 
 class _Loader:
@@ -318,7 +268,7 @@ def _check_indeterminate(
 ) -> None:
     """The class reported when nothing is concluded must exist (the README requires it)."""
     if INDETERMINATE not in classes:
-        file = next((c.file for c in classes.values()), _display(directory))
+        file = next((c.file for c in classes.values()), display(directory))
         defects.append(
             Defect(
                 file,

@@ -20,6 +20,7 @@ from chatbot.consultation.record import (
     read_transcript,
 )
 from chatbot.engine.engine import Engine
+from chatbot.errors import CalcifyError
 from chatbot.knowledge.model import KnowledgeBase
 
 Player = Callable[[KnowledgeBase, Iterable[str], Engine | None], tuple[str, ...]]
@@ -136,3 +137,17 @@ def transcript_paths(paths: Sequence[Path]) -> list[Path]:
         else:
             raise TranscriptError(display_path(path), 0, "no such file or directory")
     return found
+
+
+class NoTranscripts(CalcifyError):
+    """Paths that name no transcript at all: a wrong directory would otherwise pass as
+    '0 passed, 0 failed'."""
+
+
+def transcript_files(paths: Sequence[Path]) -> list[Path]:
+    """The transcript files the paths name; NoTranscripts if there are none."""
+    files = transcript_paths(paths)
+    if not files:
+        named = ", ".join(display_path(path) for path in paths)
+        raise NoTranscripts(f"no transcripts (*.txt) in {named}")
+    return files

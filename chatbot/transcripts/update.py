@@ -1,12 +1,16 @@
-"""Updating a transcript on purpose: the actual session written over the recorded one, with
-its header and comments kept where they were. Pure: returns the new text."""
+"""Replaying a corpus and updating transcripts on purpose: the actual session written over the
+recorded one, with its header and comments kept where they were. Writes only the transcripts
+it is asked to update; never prints."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from chatbot.consultation.record import Transcript, is_user_line
-from chatbot.transcripts.replay import Outcome
+from chatbot.consultation.record import Transcript, TranscriptError, is_user_line, write_atomic
+from chatbot.knowledge.model import KnowledgeBase
+from chatbot.transcripts.replay import Outcome, Player, replay_all
 
 
 def updated_text(outcome: Outcome) -> str:
@@ -43,4 +47,35 @@ def _comments_before_inputs(transcript: Transcript) -> dict[int, list[str]]:
         elif is_user_line(line):
             found[seen] = pending
             pending, seen = [], seen + 1
+    return found
+
+
+@dataclass
+class Replayed:
+    """What replaying a corpus found: counts, a diff for each failure, the unreadable files."""
+
+    passed: int = 0
+    failed: int = 0
+    updated: int = 0
+    diffs: list[str] = field(default_factory=list)
+    unreadable: list[TranscriptError] = field(default_factory=list)
+
+
+def replay_files(
+    kb: KnowledgeBase, files: Sequence[Path], play: Player, jobs: int, update: bool
+) -> Replayed:
+    """Replay the files; with update, rewrite those that differ instead of failing them."""
+    found = Replayed()
+    for path, result in zip(files, replay_all(kb, files, play, jobs), strict=True):
+        if isinstance(result, TranscriptError):
+            found.unreadable.append(result)
+            found.failed += 1
+        elif result.passed:
+            found.passed += 1
+        elif update:
+            write_atomic(path, updated_text(result))
+            found.updated += 1
+        else:
+            found.diffs.append(result.diff())
+            found.failed += 1
     return found

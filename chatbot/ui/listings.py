@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chatbot.authoring.browse import Edge, network
-from chatbot.authoring.lint import Report
+from chatbot.authoring.reports import Report
 from chatbot.knowledge.model import Condition, KnowledgeBase, Rule
-from chatbot.ui.report import citation_text, class_text, condition_text
+from chatbot.ui.words import citation_text, class_text, condition_text
 
 GRAPH_FORMATS = ("mermaid", "dot")
 
@@ -166,3 +166,9 @@ def coverage_lines(table: Mapping[str, Sequence[str]]) -> list[str]:
     ]
     fired = sum(1 for names in table.values() if names)
     return [*lines, f"{fired} of {len(table)} rules fired by at least one transcript"]
+
+
+def replay_summary_lines(passed: int, failed: int, updated: int) -> list[str]:
+    """The end of a replay: how many transcripts were updated, passed and failed."""
+    done = [f"updated {updated} transcript{'s' if updated != 1 else ''}"] if updated else []
+    return [*done, f"{passed} passed, {failed} failed"]

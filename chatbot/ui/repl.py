@@ -26,9 +26,10 @@ from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import held_interrupt
 from chatbot.consultation.session import Recorder, state_dir
 from chatbot.consultation.turn import take_turn
-from chatbot.ui.render import Line, blocks_lines
-from chatbot.ui.report import class_text
+from chatbot.ui.lines import Line
+from chatbot.ui.render import blocks_lines
 from chatbot.ui.turns import kept_lines
+from chatbot.ui.words import class_text
 
 EXIT_OK = 0
 

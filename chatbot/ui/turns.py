@@ -6,7 +6,8 @@ from __future__ import annotations
 from chatbot.consultation.blocks import Block
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.session import Recorder
-from chatbot.ui.render import Line, blocks_lines
+from chatbot.ui.lines import Line
+from chatbot.ui.render import blocks_lines
 
 
 def kept_lines(

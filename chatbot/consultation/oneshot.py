@@ -1,0 +1,55 @@
+"""A consultation in one step (calcify classify): answers given as QUESTION=ANSWER pairs or
+read from a case description, assessed at once. Never prints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chatbot.engine.engine import Engine
+from chatbot.errors import AnswerError
+from chatbot.intake.reader import Extracted, extract
+from chatbot.knowledge.answers import parse_answer
+from chatbot.knowledge.fields import did_you_mean
+from chatbot.knowledge.model import KnowledgeBase, Value
+from chatbot.reasoning.assessment import Assessment, assess
+
+
+def classify(
+    kb: KnowledgeBase, pairs: Sequence[str], case: str | None
+) -> tuple[Assessment, list[Extracted]]:
+    """The assessment of the answers, and what was read from the case description (the
+    pairs win over what the description says)."""
+    extracted = read_case(kb, case) if case is not None else []
+    answers = {item.question: item.value for item in extracted}
+    answers |= parse_assignments(kb, pairs)
+    return assess(Engine(kb), answers), extracted
+
+
+def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:
+    """Read QUESTION=ANSWER arguments; raise AnswerError naming what is accepted."""
+    answers: dict[str, Value] = {}
+    for pair in pairs:
+        question_id, equals, text = pair.partition("=")
+        question_id = question_id.strip()
+        if not equals:
+            raise AnswerError(f"{pair!r} is not QUESTION=ANSWER (e.g. tissue_state=necrotic)")
+        question = kb.questions.get(question_id)
+        if question is None:
+            hint = did_you_mean(question_id, kb.questions)
+            hint = f" ({hint})" if hint else ""
+            raise AnswerError(
+                f"unknown question {question_id!r}{hint}; see 'calcify questions' for the list"
+            )
+        try:
+            answers[question_id] = parse_answer(question, text).value
+        except AnswerError as exc:
+            raise AnswerError(f"{question_id}: {exc}") from None
+    return answers
+
+
+def read_case(kb: KnowledgeBase, text: str) -> list[Extracted]:
+    """The answers a case description gives; AnswerError if none could be read."""
+    extracted = extract(kb, text)
+    if not extracted:
+        raise AnswerError("no answer could be read from the case description")
+    return extracted
