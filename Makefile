@@ -13,6 +13,7 @@ test: $(STAMP)
 	$(BIN)/ruff check chatbot tests bench
 	$(BIN)/ruff format --check chatbot tests bench
 	$(BIN)/mypy --strict chatbot
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n auto
 
 # bench/ is a directory, so the target is phony or make would find it up to date.

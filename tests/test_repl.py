@@ -153,3 +153,20 @@ def test_colour_honours_no_color(
 ) -> None:
     monkeypatch.setenv("NO_COLOR", env)
     assert wants_color(flag) is expected
+
+
+def test_ctrl_c_after_a_pasted_case_asks_again_under_the_number_shown(
+    real_kb: KnowledgeBase, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialogue numbers a re-asked question, not the REPL: after a pasted case answered
+    several questions at once, Ctrl-C re-asks the question under the number it was shown
+    with (counting answers would give a higher one)."""
+    shown: list[str] = []
+    monkeypatch.setattr("chatbot.ui.repl._print_line", lambda line, *_: shown.append(line.text))
+    case = "Autopsy lung, viable tissue, patient on haemodialysis; Ca 2.9 mmol/L, PO4 2.4 mmol/L"
+    code, consultation = run(real_kb, pipe, f"{case}\nok\n\x03\x04")
+    asked = [line for line in shown if line.startswith("Question ")]
+    assert code == 0 and len(consultation.answers) > 2
+    assert asked[-1].split(":")[0] == asked[-2].split(":")[0] == "Question 2"
+    last = len(shown) - 1 - shown[::-1].index(asked[-1])
+    assert shown[last - 1].startswith("Cancelled.")

@@ -125,14 +125,32 @@ class Possibility:
         """Whether a deriving rule of this truth yields a value that passes the condition."""
         if truth is Truth.FALSE or condition.op == "present":
             return truth
-        if deriver.outcome.formula:
-            values = self._declared.get(deriver.id, ())
-            if truth is Truth.OPEN or not values:
-                return Truth.OPEN
-        else:
-            values = (deriver.outcome.value or "yes",)
         test = self._index.test(condition)
-        return truth if any(test(value) for value in values) else Truth.FALSE
+        if not deriver.outcome.formula:
+            return truth if test(deriver.outcome.value or "yes") else Truth.FALSE
+        values = self._declared.get(deriver.id, ())
+        if truth is Truth.OPEN or not values:
+            return Truth.OPEN
+        if any(test(value) for value in values):
+            return truth
+        return Truth.OPEN if self._may_declare_more(deriver, set()) else Truth.FALSE
+
+    def _may_declare_more(self, rule: Rule, seen: set[str]) -> bool:
+        """Whether a formula rule that fired may still fire on other facts, and so derive
+        other numbers: a finding it reads may still gain a value (a rule deriving it is OPEN,
+        or is itself such a formula rule)."""
+        seen.add(rule.id)
+        for condition in rule.conditions:
+            if condition.subject_kind != "finding" or condition.op == "absent":
+                continue
+            for deriver in self._index.derivers.get(condition.subject, ()):
+                truth = self.rule(deriver)
+                if truth is Truth.OPEN or (truth is Truth.TRUE and deriver.id not in self._fired):
+                    return True
+                if deriver.outcome.formula and truth is Truth.TRUE and deriver.id not in seen:
+                    if self._may_declare_more(deriver, seen):
+                        return True
+        return False
 
     def deciders(self, rule: Rule) -> frozenset[str]:
         """Questions (unanswered or answered unknown) on which an OPEN rule still waits."""

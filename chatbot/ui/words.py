@@ -68,6 +68,8 @@ def fact_text(kb: KnowledgeBase, ref: FactRef) -> str:
     finding = kb.findings[subject]
     if isinstance(value, float):
         return f"{finding.text} {with_units(value, finding.units)}"
+    if finding.kind == "number":  # a formula whose numbers admit no value
+        return f"{finding.text}: {value}"
     if finding.kind == "choice":
         return f"{finding.text}: {value}"
     return finding.text
