@@ -439,8 +439,8 @@ def report_lines(report: dict[str, Any], command: str) -> Iterator[str]:
 CHANGES = """
 ## What changed
 
-- **Engine** (`chatbot/engine/_experta/`, `engine/compiler.py`): experta's Rete network is built as before
-  (flat rules skip the DNF rewrite and the per-rule signature inspection), then its nodes
+- **Engine** (`chatbot/engine/_experta/`, `engine/compiler.py`): experta's Rete network is
+  built as before (flat rules skip the DNF rewrite and the per-rule signature inspection), then its nodes
   change class: conflict-set nodes that receive an activation mark themselves dirty, so after
   each firing only those are asked for changes (the stock matcher asks all of them); reset()
   wipes only nodes that hold something; tokens are copied only where a binding is added and
@@ -463,8 +463,8 @@ CHANGES = """
   that stay possible whatever the answer. Static facts of the knowledge base are computed
   once; the reading of a recent evaluation is kept; a rule's conditions are read only until
   one fails. `Engine(kb, fast=False)` switches all of this off at once (the stock paths).
-- **Replay** (`chatbot/transcripts/replay.py`): where processes fork, the workers of `replay --jobs N`
-  inherit the loaded knowledge base and a built Engine, and take small chunks.
+- **Replay** (`chatbot/transcripts/replay.py`): where processes fork, the workers of
+  `replay --jobs N` inherit the loaded knowledge base and a built Engine, and take small chunks.
 - **Identical results**: `tests/test_engine_speed_equivalence.py` runs the same answers and
   consultations through experta's stock engine with the original patterns and the stock
   analysis, and compares every firing, assessment and printed line;
