@@ -440,8 +440,8 @@ CHANGES = """
 ## What changed
 
 - **Engine** (`chatbot/engine/_experta/`, `engine/compiler.py`): experta's Rete network is
-  built as before (flat rules skip the DNF rewrite and the per-rule signature inspection), then its nodes
-  change class: conflict-set nodes that receive an activation mark themselves dirty, so after
+  built as before (flat rules skip the DNF rewrite and the per-rule signature inspection),
+  then its nodes change class: conflict-set nodes that receive an activation mark themselves dirty, so after
   each firing only those are asked for changes (the stock matcher asks all of them); reset()
   wipes only nodes that hold something; tokens are copied only where a binding is added and
   built without the constructor's checks; checks skip their logging calls; an equality test
