@@ -441,35 +441,35 @@ CHANGES = """
 
 - **Engine** (`chatbot/engine/_experta/`, `engine/compiler.py`): experta's Rete network is
   built as before (flat rules skip the DNF rewrite and the per-rule signature inspection),
-  then its nodes change class: conflict-set nodes that receive an activation mark themselves dirty, so after
-  each firing only those are asked for changes (the stock matcher asks all of them); reset()
-  wipes only nodes that hold something; tokens are copied only where a binding is added and
-  built without the constructor's checks; checks skip their logging calls; an equality test
-  is a literal, and sibling tests of one field against different literals are one dictionary
-  lookup. The agenda key is computed without experta's lru_cache, answers are declared in one
-  call, and an Engine keeps its last 256 evaluations (a run is deterministic).
-- **Going on** (`chatbot/engine/incremental.py`): when answers were only added since the last run,
-  the engine declares just those on the facts it holds, instead of reset() and every answer
-  again; if that derived a finding whose absence an earlier firing relied on, it runs again
-  from scratch. The trace is put in the order a run from scratch fires (experta's depth
+  then its nodes change class: conflict-set nodes that receive an activation mark themselves
+  dirty, so after each firing only those are asked for changes (the stock matcher asks all of
+  them); reset() wipes only nodes that hold something; tokens are copied only where a binding
+  is added and built without the constructor's checks; checks skip their logging calls; an
+  equality test is a literal, and sibling tests of one field against different literals are
+  one dictionary lookup. The agenda key is computed without experta's lru_cache, answers are
+  declared in one call, and an Engine keeps its last 256 evaluations (a run is deterministic).
+- **Going on** (`chatbot/engine/incremental.py`): when answers were only added since the last
+  run, the engine declares just those on the facts it holds, instead of reset() and every
+  answer again; if that derived a finding whose absence an earlier firing relied on, it runs
+  again from scratch. The trace is put in the order a run from scratch fires (experta's depth
   strategy replayed), so every word printed is the same.
 - **Turn** (`chatbot/reasoning/`: `possibility.py`, `index.py`, `byvalue.py`): a truth is a
   function of the answers and derived numbers it reads (a cycle of rules is read as its least
-  fixpoint), so an analysis starts from a recent
-  one that is one answer (or one mode) apart, keeping what cannot have changed and, Kleene
-  logic being monotone, every decided truth when an OPEN answer got a value. The question
-  ranking evaluates all the answers to a question at once (a truth per answer, stored as a
-  default plus exceptions) instead of one hypothetical analysis per answer, and skips classes
-  that stay possible whatever the answer. Static facts of the knowledge base are computed
-  once; the reading of a recent evaluation is kept; a rule's conditions are read only until
-  one fails. `Engine(kb, fast=False)` switches all of this off at once (the stock paths).
-- **Replay** (`chatbot/transcripts/replay.py`): where processes fork, the workers of
-  `replay --jobs N` inherit the loaded knowledge base and a built Engine, and take small chunks.
+  fixpoint), so an analysis starts from a recent one that is one answer (or one mode) apart,
+  keeping what cannot have changed and, Kleene logic being monotone, every decided truth when
+  an OPEN answer got a value. The question ranking evaluates all the answers to a question at
+  once (a truth per answer, stored as a default plus exceptions) instead of one hypothetical
+  analysis per answer, and skips classes that stay possible whatever the answer. Static facts
+  of the knowledge base are computed once; the reading of a recent evaluation is kept; a
+  rule's conditions are read only until one fails. `Engine(kb, fast=False)` switches all of
+  this off at once (the stock paths).
+- **Replay** (`chatbot/transcripts/replay.py`): where processes fork, the workers of `replay
+  --jobs N` inherit the loaded knowledge base and a built Engine, and take small chunks.
 - **Identical results**: `tests/test_engine_speed_equivalence.py` runs the same answers and
   consultations through experta's stock engine with the original patterns and the stock
   analysis, and compares every firing, assessment and printed line;
-  `tests/test_incremental.py` compares going on with running from scratch; this benchmark
-  also stops if before and after print different text.
+  `tests/test_incremental.py` compares going on with running from scratch; this benchmark also
+  stops if before and after print different text.
 """
 
 
