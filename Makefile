@@ -15,6 +15,7 @@ test: $(STAMP)
 	$(BIN)/mypy --strict chatbot
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n auto
+	$(BIN)/python tests/published.py
 
 # bench/ is a directory, so the target is phony or make would find it up to date.
 .PHONY: bench

@@ -164,12 +164,12 @@ def rule(
 
 
 def shared_rules() -> list[dict[str, Any]]:
-    level_known = {"question": "level", "known": True}
+    level_known = {"question": "level", "measured": True}
     adjusted_absent = {"finding": "adjusted", "absent": True}
     return [
         rule(
             "labs.adjusted",
-            [level_known, {"question": "binder", "known": True}],
+            [level_known, {"question": "binder", "measured": True}],
             {"derive": {"finding": "adjusted", "formula": "level + 0.8 * (4.0 - binder)"}},
         ),
         rule(

@@ -150,7 +150,8 @@ def test_ambiguous_prefix(
         ("bone_pattern", "   ", "Answer yes, no or unknown."),
         ("serum_calcium", "lots", "Answer with a number and a unit (mg/dL, mmol/L, mEq/L)"),
         ("serum_calcium", "12 furlongs", "use mg/dL, mmol/L, mEq/L"),
-        ("albumin", "low", "(g/dL, g/L)"),
+        ("albumin", "lowish", "(g/dL, g/L)"),
+        ("serum_calcium", "rather high", "or low, normal, raised, or unknown"),
     ],
 )
 def test_junk_names_what_is_accepted(

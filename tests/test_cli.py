@@ -139,7 +139,9 @@ def test_questions_json_lists_every_question(
         question = real_kb.questions[row["id"]]
         assert row["kind"] == question.kind
         assert row["units"] == [u.name for u in question.units]
-        assert row["choices"] == list(question.allowed_values())
+        choices = [] if question.kind == "number" else list(question.allowed_values())
+        assert row["choices"] == choices
+        assert row["words"] == (["low", "normal", "raised"] if question.accepts_words else [])
 
 
 def test_questions_json_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:

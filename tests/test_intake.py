@@ -273,8 +273,11 @@ VOCABULARY = [
     ("ESRD", {"kidney_function": "dialysis"}),
     ("chronic renal failure on haemodialysis", {"kidney_function": "dialysis"}),
     ("primary HPT", {"systemic_condition": "primary_hyperparathyroidism"}),
-    ("secondary HPT", {}),
-    ("secondary hyperparathyroidism", {"pth": "raised"}),
+    ("secondary HPT", {"systemic_condition": "secondary_hyperparathyroidism"}),
+    (
+        "secondary hyperparathyroidism",
+        {"pth": "raised", "systemic_condition": "secondary_hyperparathyroidism"},
+    ),
     ("healed TB", {"necrosis_setting": "caseous", "tissue_state": "necrotic"}),
     ("SLE", {"ctd_features": "lupus"}),
     ("CREST syndrome", {"ctd_features": "crest"}),
@@ -282,7 +285,7 @@ VOCABULARY = [
     ("raised PTH", {"pth": "raised"}),
     ("PTH was appropriately suppressed", {"pth": "suppressed"}),
     ("renal function normal", {"kidney_function": "normal"}),
-    ("acute kidney injury", {}),
+    ("acute kidney injury", {"kidney_function": "aki"}),
 ]
 
 NUMBERS_TO_CHOICES = [

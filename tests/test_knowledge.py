@@ -188,7 +188,7 @@ EDITS = [
     ),
     pytest.param(
         "heat.toml",
-        '{ question = "temperature", known = true },',
+        '{ question = "temperature", measured = true },',
         '{ question = "temperature", present = true },',
         ["heat.toml: rule heat.load: when[0].present: `present` tests a finding"],
         id="present-on-question",
@@ -250,7 +250,7 @@ EDITS = [
     ),
     pytest.param(
         "heat.toml",
-        '  { question = "voltage", known = true },\n]\nderive = { finding = "load"',
+        '  { question = "voltage", measured = true },\n]\nderive = { finding = "load"',
         ']\nderive = { finding = "load"',
         [
             "heat.toml: rule heat.load: derive.formula: 'voltage' must also appear in the "

@@ -5,12 +5,11 @@ A sound over-approximation used by the static checks. Pure: no I/O.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from chatbot.authoring.allowed import Allowed, allowed, is_empty, meet, within
 from chatbot.knowledge.formula import formula_names
-from chatbot.knowledge.model import NUMERIC_OPS, Condition, KnowledgeBase, Rule
+from chatbot.knowledge.model import Condition, KnowledgeBase, Rule
 
 Term = frozenset[Condition]
 """Question conditions that must all hold together: one way a rule can come to fire."""
@@ -19,89 +18,11 @@ CONTEXT_LIMIT = 64
 """Most ways to fire tracked per rule; past it a rule keeps fewer, weaker terms (still sound)."""
 
 
-# --- what a test lets through -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Interval:
-    """The numbers a numeric test lets through; an open end excludes its limit."""
-
-    low: float = -math.inf
-    high: float = math.inf
-    low_open: bool = True
-    high_open: bool = True
-
-    def meet(self, other: Interval) -> Interval:
-        # The larger low and the smaller high win; at a tie the open (stricter) end wins.
-        low, low_open = max((self.low, self.low_open), (other.low, other.low_open))
-        high, high_closed = min((self.high, not self.high_open), (other.high, not other.high_open))
-        return Interval(low, high, low_open, not high_closed)
-
-    def is_empty(self) -> bool:
-        return self.low > self.high or (self.low == self.high and (self.low_open or self.high_open))
-
-    def within(self, other: Interval) -> bool:
-        return self.is_empty() or (self.meet(other) == self)
-
-
-Allowed = frozenset[str] | Interval | None
-"""The values a test lets through; None for tests that only need an answer or a finding."""
-
-
-def _interval(op: str, limit: float) -> Interval:
-    return {
-        "gt": Interval(low=limit),
-        "ge": Interval(low=limit, low_open=False),
-        "lt": Interval(high=limit),
-        "le": Interval(high=limit, high_open=False),
-    }[op]
-
-
-def _allowed(kb: KnowledgeBase, condition: Condition) -> Allowed:
-    op, value = condition.op, condition.value
-    if op in NUMERIC_OPS and isinstance(value, float):
-        return _interval(op, value)
-    values = value if isinstance(value, tuple) else (str(value),)
-    if op in ("is", "in"):
-        return frozenset(values)
-    if op in ("not", "not_in"):
-        return frozenset(_domain(kb, condition)) - frozenset(values)
-    return None
-
-
-def _domain(kb: KnowledgeBase, condition: Condition) -> tuple[str, ...]:
-    if condition.subject_kind == "question":
-        return kb.questions[condition.subject].allowed_values()
-    return kb.findings[condition.subject].values
-
-
-def _meet(first: Allowed, second: Allowed) -> Allowed:
-    if first is None or second is None:
-        return second if first is None else first
-    if isinstance(first, Interval) and isinstance(second, Interval):
-        return first.meet(second)
-    if isinstance(first, frozenset) and isinstance(second, frozenset):
-        return first & second
-    return frozenset()  # a value test against a numeric one: the loader reports the kind
-
-
-def is_empty(allowed: Allowed) -> bool:
-    return allowed.is_empty() if isinstance(allowed, Interval) else allowed == frozenset()
-
-
-def _within(inner: Allowed, outer: Allowed) -> bool:
-    if outer is None or inner is None:
-        return outer is None
-    if isinstance(inner, Interval) and isinstance(outer, Interval):
-        return inner.within(outer)
-    return isinstance(inner, frozenset) and isinstance(outer, frozenset) and inner <= outer
-
-
 def meet_all(kb: KnowledgeBase, conditions: Iterable[Condition]) -> Allowed:
-    allowed: Allowed = None
+    found: Allowed = None
     for condition in conditions:
-        allowed = _meet(allowed, _allowed(kb, condition))
-    return allowed
+        found = meet(found, allowed(kb, condition))
+    return found
 
 
 def describe(condition: Condition) -> str:
@@ -134,7 +55,7 @@ def _clash(kb: KnowledgeBase, first: Condition, second: Condition) -> bool:
         return True
     if not _is_single_valued(kb, first):
         return False
-    return is_empty(_meet(_allowed(kb, first), _allowed(kb, second)))
+    return is_empty(meet(allowed(kb, first), allowed(kb, second)))
 
 
 def _is_single_valued(
@@ -183,10 +104,10 @@ def _implies(kb: KnowledgeBase, conditions: tuple[Condition, ...], wanted: Condi
     positive = [c for c in same if c.op != "absent"]
     if not positive:
         return False
-    target = _allowed(kb, wanted)
+    target = allowed(kb, wanted)
     if wanted.subject_kind == "question":  # one answer passes every test on it at once
-        return _within(meet_all(kb, positive), target)
-    return any(_within(_allowed(kb, c), target) for c in positive)
+        return within(meet_all(kb, positive), target)
+    return any(within(allowed(kb, c), target) for c in positive)
 
 
 def implies_all(kb: KnowledgeBase, rule: Rule, other: Rule) -> bool:
@@ -233,10 +154,10 @@ def needed_findings(rule: Rule) -> list[Condition]:
 def rules_satisfying(kb: KnowledgeBase, condition: Condition) -> tuple[Rule, ...]:
     """The rules deriving the tested finding with a value that can pass the test."""
     derivers = kb.rules_deriving(condition.subject)
-    allowed = _allowed(kb, condition)
-    if kb.findings[condition.subject].kind != "choice" or not isinstance(allowed, frozenset):
+    passes = allowed(kb, condition)
+    if kb.findings[condition.subject].kind != "choice" or not isinstance(passes, frozenset):
         return derivers
-    return tuple(rule for rule in derivers if rule.outcome.value in allowed)
+    return tuple(rule for rule in derivers if rule.outcome.value in passes)
 
 
 def ways_to_derive(

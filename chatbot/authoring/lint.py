@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from chatbot.authoring.allowed import is_empty
 from chatbot.authoring.firing import (
     Term,
     absence_defeater,
@@ -15,7 +16,6 @@ from chatbot.authoring.firing import (
     first_clash,
     implies_all,
     is_consistent,
-    is_empty,
     meet_all,
     needed_findings,
     own_term,

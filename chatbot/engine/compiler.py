@@ -14,7 +14,7 @@ from chatbot.engine import _experta as ex
 from chatbot.engine.trace import FactRef, Firing
 from chatbot.knowledge.formula import evaluate
 from chatbot.knowledge.model import NOT_COMPUTABLE, Condition, KnowledgeBase, Rule, Value
-from chatbot.knowledge.semantics import predicate
+from chatbot.knowledge.semantics import test_of
 
 
 def salience(kb: KnowledgeBase, rule: Rule) -> int:
@@ -31,17 +31,17 @@ def engine_class(kb: KnowledgeBase, base: type, literals: bool = True) -> type:
     """
     attributes: dict[str, Any] = {"__strategy__": ex.SoundDepthStrategy}
     for rule in kb.rules:
-        patterns = [_pattern(c, i, literals) for i, c in enumerate(rule.conditions)]
+        patterns = [_pattern(kb, c, i, literals) for i, c in enumerate(rule.conditions)]
         handler = _handler(rule)
         attributes[f"rule_{rule.order}"] = ex.handled_rule(patterns, salience(kb, rule), handler)
     return type("CalcifyEngine", (base,), attributes)
 
 
-def _pattern(condition: Condition, index: int, literals: bool) -> Any:
+def _pattern(kb: KnowledgeBase, condition: Condition, index: int, literals: bool) -> Any:
     if condition.op == "absent":
         return ex.NOT(ex.Finding(id=condition.subject))
     is_literal = literals and condition.op == "is"
-    test = condition.value if is_literal else ex.P(predicate(condition))
+    test = condition.value if is_literal else ex.P(test_of(kb, condition))
     if condition.subject_kind == "question":
         fact = ex.Answer(question=condition.subject, value=test)
     elif condition.op == "present":
@@ -75,6 +75,8 @@ def _declaration(rule: Rule, matched: tuple[FactRef, ...]) -> FactRef:
         return ("conclusion", outcome.class_id, outcome.subtype)
     if outcome.kind == "caveat":
         return ("caveat", rule.id, outcome.text)
+    if outcome.kind == "assume":
+        return ("assumption", rule.id, "")
     if outcome.formula:
         numbers = {subject: value for _, subject, value in matched if isinstance(value, float)}
         return ("finding", outcome.finding, _computed(outcome.formula, numbers))
@@ -98,4 +100,6 @@ def _fact(declared: FactRef) -> Any:
         return ex.Conclusion(class_id=subject, subtype=value)
     if kind == "caveat":
         return ex.Caveat(rule=subject)
+    if kind == "assumption":
+        return ex.Assumption(rule=subject)
     return ex.Finding(id=subject, value=value)

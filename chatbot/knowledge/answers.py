@@ -8,11 +8,12 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from chatbot.errors import AnswerError
-from chatbot.knowledge.model import UNKNOWN, Question, Unit, Value
+from chatbot.knowledge.model import LAB_WORDS, UNKNOWN, KnowledgeBase, Question, Unit, Value
 from chatbot.knowledge.text import normalise
 
 YES = (
@@ -35,6 +36,27 @@ UNKNOWNS = (
     "idk", "skip", "pass", "na", "n a", "not known", "not available", "not done", "not measured",
     "cant say", "cannot say", "no clue",
 )  # fmt: skip
+LAB_WORD_SYNONYMS = {
+    "raised": (
+        "raised",
+        "high",
+        "elevated",
+        "increased",
+        "above normal",
+        "above the reference range",
+    ),
+    "low": ("low", "decreased", "reduced", "below normal", "below the reference range"),
+    "normal": (
+        "normal",
+        "within normal limits",
+        "wnl",
+        "within the reference range",
+        "in range",
+        "within range",
+        "unremarkable",
+    ),
+}
+"""How a lab value reported without a number is typed (the key is the word calcify keeps)."""
 _POLITE = ("please", "thanks", "thank you", "i think", "i guess", "probably", "definitely")
 
 Reading = Literal["low", "normal", "raised", ""]
@@ -104,7 +126,19 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
         return _parse_choice(question, text)
     if _strip_polite(normalise(text)) in _names(*NO):
         return ParsedAnswer(question.id, UNKNOWN, label="not measured")
+    word = lab_word(text) if question.accepts_words else None
+    if word is not None:
+        return ParsedAnswer(question.id, word, label=f"reported {word}, no value")
     return parse_number(question, text)
+
+
+def lab_word(text: str) -> str | None:
+    """low, normal or raised, if the text says one of them (with its usual synonyms)."""
+    words = _strip_polite(normalise(text))
+    for word, synonyms in LAB_WORD_SYNONYMS.items():
+        if words in _names(*synonyms):
+            return word
+    return None
 
 
 def accepted(question: Question) -> str:
@@ -115,7 +149,11 @@ def accepted(question: Question) -> str:
         names = ", ".join(c.id for c in question.choices)
         return f"Answer with a number from the list or a name ({names}), or unknown."
     units = ", ".join(u.name for u in question.units)
-    return f"Answer with a number and a unit ({units}), e.g. '{_example(question)}', or unknown."
+    words = ", ".join(LAB_WORDS) + ", " if question.accepts_words else ""
+    return (
+        f"Answer with a number and a unit ({units}), e.g. '{_example(question)}', "
+        f"or {words}or unknown."
+    )
 
 
 def _example(question: Question) -> str:
@@ -225,9 +263,34 @@ def _implausible(question: Question, number: float, unit: Unit | None) -> Implau
     )
 
 
-def reading(question: Question, value: float) -> Reading:
-    """Where a canonical value lies against the question's reference range."""
+def reading(question: Question, value: float | str) -> Reading:
+    """Where a canonical value lies against the question's reference range (a word answer
+    says it itself)."""
+    if isinstance(value, str):
+        return value if value in ("low", "normal", "raised") else ""  # type: ignore[return-value]
     if question.reference is None:
         return ""
     low, high = question.reference
     return "low" if value < low else "raised" if value > high else "normal"
+
+
+def with_implications(kb: KnowledgeBase, answers: Mapping[str, Value]) -> dict[str, Value]:
+    """The answers and what they imply for questions not answered yet, as the knowledge base
+    declares it (`implies` on a question or a choice): a kind of degeneration means the
+    tissue is degenerated, a thrombus lies in a vein. No, none and unknown imply nothing;
+    an answer given is never overridden. Implied answers may imply more."""
+    found = dict(answers)
+    pending = list(answers)
+    while pending:
+        question = kb.questions.get(pending.pop(0))
+        if question is None:
+            continue
+        value = found[question.id]
+        if value in (UNKNOWN, "no", question.negative) or isinstance(value, float):
+            continue
+        choice = question.choice(str(value))
+        for target, implied in question.implies + (choice.implies if choice else ()):
+            if target not in found:
+                found[target] = implied
+                pending.append(target)
+    return found

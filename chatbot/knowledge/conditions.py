@@ -18,9 +18,9 @@ from chatbot.knowledge.model import (
 )
 
 VALUE_OPS: tuple[Op, ...] = ("is", "not", "in", "not_in")
-FLAG_OPS: tuple[Op, ...] = ("known", "present", "absent")
+FLAG_OPS: tuple[Op, ...] = ("known", "measured", "present", "absent")
 ALL_OPS: tuple[Op, ...] = (*VALUE_OPS, *NUMERIC_OPS, *FLAG_OPS)
-OUTCOMES = ("derive", "conclude", "caveat")
+OUTCOMES = ("derive", "conclude", "caveat", "assume")
 
 
 def read_conditions(
@@ -86,7 +86,8 @@ def _read_value(
         if kind != "number":
             c.defect(op, f"numeric test on {subject.id!r}, which is not a number")
         return c.number(op)
-    if kind in ("number", "flag"):
+    words = isinstance(subject, Question) and subject.accepts_words
+    if kind == "flag" or (kind == "number" and not words):
         c.defect(
             op,
             f"{subject.id!r} is a {kind}: use "
@@ -109,8 +110,10 @@ def _read_value(
 def _check_flag(c: TableReader, op: Op, subject: Question | Finding) -> None:
     if c.table.get(op) is not True:
         c.defect(op, f"write `{op} = true`")
-    if op == "known" and not isinstance(subject, Question):
-        c.defect(op, "`known` tests a question; for a finding use `present`")
+    if op in ("known", "measured") and not isinstance(subject, Question):
+        c.defect(op, f"`{op}` tests a question; for a finding use `present`")
+    if op == "measured" and subject.kind != "number":
+        c.defect(op, f"`measured` tests a number question; {subject.id!r} is a {subject.kind}")
     if op in ("present", "absent") and isinstance(subject, Question):
         c.defect(op, f"`{op}` tests a finding; for a question use `known` or a value test")
 
@@ -122,7 +125,7 @@ def read_outcome(
     findings: Mapping[str, Finding],
     classes: Mapping[str, ConclusionClass],
 ) -> Outcome:
-    """Read the one outcome a rule has: `derive`, `conclude` or `caveat`."""
+    """Read the one outcome a rule has: `derive`, `conclude`, `caveat` or `assume`."""
     present = [key for key in OUTCOMES if key in r.table]
     if len(present) != 1:
         r.defect(
@@ -133,7 +136,48 @@ def read_outcome(
         return Outcome("caveat", text=r.text("caveat"))
     if present[0] == "conclude":
         return _read_conclusion(r.sub("conclude"), classes)
+    if present[0] == "assume":
+        return Outcome("assume", assumes=_read_assumption(r.sub("assume"), conditions, questions))
     return _read_derivation(r.sub("derive"), conditions, questions, findings)
+
+
+def _read_assumption(
+    a: TableReader, conditions: tuple[Condition, ...], questions: Mapping[str, Question]
+) -> tuple[tuple[str, str], ...]:
+    """`assume = { question = "answer", ... }`: answers taken as usual in the rule's setting
+    when they are not given; each must be an answer its question accepts, and must not be
+    one the rule's own conditions test (a default cannot support its own setting)."""
+    if not isinstance(a.table, dict) or not a.table:
+        a.defect("", "name at least one question and the answer assumed for it")
+        return ()
+    tested = {c.subject for c in conditions if c.subject_kind == "question"}
+    pairs = []
+    for question_id, value in a.table.items():
+        question = questions.get(question_id)
+        if question is None:
+            a.defect(
+                question_id,
+                f"unknown question {question_id!r}",
+                did_you_mean(question_id, questions),
+            )
+            continue
+        allowed = question.allowed_values()
+        if not isinstance(value, str) or value not in allowed:
+            hint = (
+                f"accepted: {', '.join(allowed)}"
+                if allowed
+                else "a number question needs low, normal or raised"
+            )
+            a.defect(question_id, f"{value!r} is not an answer {question_id!r} accepts", hint)
+            continue
+        if question_id in tested:
+            a.defect(
+                question_id,
+                "the rule's own conditions test this question: it cannot be assumed here",
+            )
+            continue
+        pairs.append((question_id, value))
+    return tuple(pairs)
 
 
 def _read_conclusion(c: TableReader, classes: Mapping[str, ConclusionClass]) -> Outcome:
@@ -199,6 +243,7 @@ def _check_formula(
         d.defect("formula", str(exc))
         return
     bound = {c.subject for c in conditions if c.op not in ("absent",)}
+    measured = {c.subject for c in conditions if c.op == "measured"}
     for name in names:
         subject = questions.get(name) or findings.get(name)
         if subject is None or subject.kind != "number":
@@ -208,5 +253,12 @@ def _check_formula(
             d.defect("formula", f"{name!r} is not a number question or finding", hint)
         elif name not in bound:
             d.defect(
-                "formula", f"{name!r} must also appear in the rule's conditions (e.g. known = true)"
+                "formula",
+                f"{name!r} must also appear in the rule's conditions (e.g. measured = true)",
+            )
+        elif isinstance(subject, Question) and subject.accepts_words and name not in measured:
+            d.defect(
+                "formula",
+                f"{name!r} may be answered in words (low, normal, raised), which no formula can "
+                "use: test it with `measured = true` in the rule's conditions",
             )

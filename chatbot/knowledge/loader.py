@@ -215,7 +215,7 @@ class _Loader:
     def _read_rule(self, r: TableReader, order: int) -> Rule:
         r.check_keys(
             ("id", "when", "because", "source"),
-            ("derive", "conclude", "caveat", "priority", "applies_to"),
+            ("derive", "conclude", "caveat", "assume", "priority", "applies_to"),
         )
         rule_id = r.text("id")
         if rule_id and not _is_rule_id(rule_id):

@@ -7,143 +7,34 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, TypeVar
 
+from chatbot.knowledge.citations import Citation, Source
+from chatbot.knowledge.questions import (
+    LAB_WORDS,
+    Choice,
+    NumberChoices,
+    NumberRange,
+    Pairs,
+    Question,
+    QuestionKind,
+    Unit,
+)
+
 UNKNOWN = "unknown"
 INDETERMINATE = "indeterminate"
 NOT_COMPUTABLE = "not computable"
 """The value of a formula finding whose numbers admit none (a divisor of zero)."""
 
-QuestionKind = Literal["yesno", "choice", "number"]
 FindingKind = Literal["flag", "choice", "number"]
 SubjectKind = Literal["question", "finding"]
-Op = Literal["is", "not", "in", "not_in", "gt", "ge", "lt", "le", "known", "present", "absent"]
+Op = Literal[
+    "is", "not", "in", "not_in", "gt", "ge", "lt", "le", "known", "measured", "present", "absent"
+]
 Value = str | float
 """An answer or finding value: a choice id, "yes"/"no", a number in canonical units."""
 
 NUMERIC_OPS: tuple[Op, ...] = ("gt", "ge", "lt", "le")
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Citation:
-    source: str
-    locator: str
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    title: str
-    author: str
-    url: str
-    file: str
-
-
-Pairs = tuple[tuple[str, str], ...]
-"""Answers as (question id, value) pairs: what one answer implies or requires."""
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    label: str
-    synonyms: tuple[str, ...] = ()
-    phrases: tuple[str, ...] = ()
-    """Longer phrases that mean this choice in a case description (never a typed answer)."""
-    implies: Pairs = ()
-    """Answers that follow when a case description is read as this choice."""
-    refines: tuple[str, ...] = ()
-    """Choices this one is a more specific case of: read it when a description gives both."""
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A unit a number may be given in; value * factor is the value in canonical units."""
-
-    name: str
-    factor: float
-    synonyms: tuple[str, ...] = ()
-    infer: bool = True
-    """Whether a bare number may be read in this unit when it is the only plausible one."""
-
-
-@dataclass(frozen=True)
-class NumberRange:
-    """A band of a measured number and the choices it is consistent with (the first by default)."""
-
-    choices: tuple[str, ...]
-    low: float | None = None
-    low_inclusive: bool = True
-    high: float | None = None
-    high_inclusive: bool = False
-
-    def holds(self, value: float) -> bool:
-        above = self.low is None or value > self.low or (self.low_inclusive and value == self.low)
-        below = (
-            self.high is None or value < self.high or (self.high_inclusive and value == self.high)
-        )
-        return above and below
-
-
-@dataclass(frozen=True)
-class NumberChoices:
-    """How a measured number named in a case description answers a choice question."""
-
-    names: tuple[str, ...]
-    units: tuple[Unit, ...]
-    ranges: tuple[NumberRange, ...]
-    citation: Citation
-    plausible: tuple[float, float] | None = None
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    text: str
-    kind: QuestionKind
-    why: str
-    citation: Citation
-    file: str
-    order: int
-    choices: tuple[Choice, ...] = ()
-    units: tuple[Unit, ...] = ()
-    reference: tuple[float, float] | None = None
-    plausible: tuple[float, float] | None = None
-    label: str = ""
-    # The vocabulary for reading a case description (rules/README.md, "Case descriptions").
-    phrases: tuple[str, ...] = ()
-    """Phrases naming what the question asks: yes for a yes/no question; negated, no or none."""
-    names: tuple[str, ...] = ()
-    """Names of the measured thing: followed by a value, or next to a choice ("PTH raised")."""
-    not_phrases: tuple[str, ...] = ()
-    """Phrases containing this question's words that mean something else."""
-    answer_only: tuple[str, ...] = ()
-    """Choice ids or synonyms too vague to be read from a case description."""
-    negative: str = ""
-    """The choice a negated question phrase gives ("no connective-tissue disease": none)."""
-    implies: Pairs = ()
-    """Answers that follow when a case description answers this (other than no or none)."""
-    requires: Pairs = ()
-    """Read from a case description only when these answers are read as well."""
-    number_choices: NumberChoices | None = None
-
-    @property
-    def unit(self) -> str:
-        """The canonical unit (the first listed), in which rules compare numbers."""
-        return self.units[0].name if self.units else ""
-
-    @property
-    def name(self) -> str:
-        """A short human name: the label if given, else the id in words."""
-        return self.label or self.id.replace("_", " ")
-
-    def choice(self, choice_id: str) -> Choice | None:
-        return next((c for c in self.choices if c.id == choice_id), None)
-
-    def allowed_values(self) -> tuple[str, ...]:
-        if self.kind == "yesno":
-            return ("yes", "no")
-        return tuple(c.id for c in self.choices)
 
 
 @dataclass(frozen=True)
@@ -195,13 +86,15 @@ class Condition:
 class Outcome:
     """What a rule produces when it fires: a finding, a conclusion, or a caveat."""
 
-    kind: Literal["derive", "conclude", "caveat"]
+    kind: Literal["derive", "conclude", "caveat", "assume"]
     finding: str = ""
     value: str = ""
     formula: str = ""
     class_id: str = ""
     subtype: str = ""
     text: str = ""
+    assumes: Pairs = ()
+    """For an `assume` rule: the answers taken as usual when not given (question, value)."""
 
 
 @dataclass(frozen=True)
@@ -293,3 +186,9 @@ class KnowledgeBase:
             for condition in rule.conditions:
                 users.setdefault((condition.subject_kind, condition.subject), []).append(rule)
         return users
+
+
+__all__ = [
+    "LAB_WORDS", "Choice", "Citation", "NumberChoices", "NumberRange", "Pairs", "Question",
+    "QuestionKind", "Source", "Unit",
+]  # fmt: skip

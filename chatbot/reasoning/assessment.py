@@ -6,13 +6,24 @@ pending questions from the possibility analysis. Pure: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from chatbot.engine.engine import Engine
 from chatbot.engine.trace import Evaluation, FactRef, Firing
+from chatbot.knowledge.answers import with_implications
 from chatbot.knowledge.model import INDETERMINATE, KnowledgeBase, Rule, Value
 from chatbot.reasoning.differential import ClassAssessment, differential, rank
+from chatbot.reasoning.grading import (
+    OPPOSITES,
+    Alternative,
+    Assumed,
+    Grade,
+    defaults,
+    relied_on,
+    with_defaults,
+)
 from chatbot.reasoning.index import index_of
 from chatbot.reasoning.possibility import Possibility
 from chatbot.reasoning.ranking import pending
@@ -37,13 +48,21 @@ class Assessment:
     `unknown` answer stays open, one where it blocks (it will not be asked again)."""
     askable: Possibility = field(compare=False, repr=False)
     winner: Rule | None = field(default=None, compare=False, repr=False)
+    grade: Grade = "established"
+    """established: the answers meet the conclusion's criteria; probable: it rests on the
+    assumptions below; possible: no class is at least probable (indeterminate)."""
+    assumptions: tuple[Assumed, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    """What the conclusion would be if an assumption were otherwise."""
 
     @cached_property
     def differential(self) -> tuple[ClassAssessment, ...]:
-        """Every class: established, supported, still possible (with what decides it),
-        outranked or ruled out. Worked out on first use: most turns need only the pending
-        questions."""
-        return differential(self.possibility, self.askable, self.classification, self.winner)
+        """Every class: established, probable, supported, still possible (with what decides
+        it), outranked or ruled out. Worked out on first use: most turns need only the
+        pending questions."""
+        return differential(
+            self.possibility, self.askable, self.classification, self.winner, self.grade
+        )
 
     @property
     def answers(self) -> dict[str, Value]:
@@ -61,17 +80,71 @@ class Assessment:
 def assess(engine: Engine, answers: dict[str, Value]) -> Assessment:
     """Run the engine on the answers and read the result.
 
+    What the answers imply is answered too (a kind of degeneration means degenerated tissue).
     The engine hands back the same Evaluation for answers it saw recently, and its reading is
     kept with it (`back`, a restart or a replayed corpus ask for them again).
     """
-    evaluation = engine.evaluate(answers)
+    evaluation = engine.evaluate(with_implications(engine.kb, answers))
     found = evaluation.readings.get(Assessment)
     if found is None:
-        found = evaluation.readings[Assessment] = assess_evaluation(
-            engine.kb, evaluation, engine.fast
-        )
+        found = assess_evaluation(engine.kb, evaluation, engine.fast)
+        found = evaluation.readings[Assessment] = _graded(engine, found)
     assert isinstance(found, Assessment)
     return found
+
+
+def _graded(engine: Engine, a: Assessment) -> Assessment:
+    """An indeterminate reading that needs no other work-up, taken further with the answers
+    the `assume` rules supply: probable if a class follows, else possible."""
+    if a.classification != INDETERMINATE or a.subtype:
+        return a
+    assumed = defaults(engine.kb, a.evaluation, a.evaluation.answers)
+    trial = _trial(engine, with_defaults(a.evaluation.answers, assumed))
+    if not assumed or trial.classification == INDETERMINATE:
+        return replace(a, grade="possible")
+    used = relied_on(assumed, trial.chain)
+    # what would confirm the assumptions first, then what the probable conclusion still
+    # waits on (its cause, say), which the answers alone never reach
+    pending = (*a.pending, *(q for q in trial.pending if q not in a.pending))
+    return replace(
+        a,
+        classification=trial.classification,
+        subtype=trial.subtype,
+        provisional=bool(pending),
+        pending=pending,
+        chain=trial.chain,
+        caveats=trial.caveats,
+        winner=trial.winner,
+        grade="probable",
+        assumptions=used,
+        alternatives=_alternatives(engine, a.evaluation.answers, assumed, used, trial),
+    )
+
+
+def _trial(engine: Engine, answers: dict[str, Value]) -> Assessment:
+    evaluation = engine.evaluate(with_implications(engine.kb, answers))
+    return assess_evaluation(engine.kb, evaluation, engine.fast)
+
+
+def _alternatives(
+    engine: Engine,
+    answers: Mapping[str, Value],
+    assumed: tuple[Assumed, ...],
+    used: tuple[Assumed, ...],
+    trial: Assessment,
+) -> tuple[Alternative, ...]:
+    """What the conclusion becomes if an assumption it rests on is otherwise (at most two)."""
+    found: list[Alternative] = []
+    for assumption in used:
+        for value in OPPOSITES.get(str(assumption.value), ()):
+            other = [a if a is not assumption else replace(a, value=value) for a in assumed]
+            result = _trial(engine, with_defaults(answers, tuple(other)))
+            if (result.classification, result.subtype) != (trial.classification, trial.subtype):
+                found.append(
+                    Alternative(assumption.question, value, result.classification, result.subtype)
+                )
+                break
+    return tuple(found[:2])
 
 
 def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation, fast: bool = True) -> Assessment:

@@ -11,7 +11,7 @@ from chatbot.knowledge.model import INDETERMINATE, UNKNOWN, KnowledgeBase, Rule
 from chatbot.reasoning.possibility import Possibility
 from chatbot.reasoning.truth import Truth
 
-ClassState = Literal["established", "supported", "possible", "outranked", "ruled_out"]
+ClassState = Literal["established", "probable", "supported", "possible", "outranked", "ruled_out"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,11 @@ def rank(rule: Rule) -> tuple[int, int]:
 
 
 def differential(
-    possible: Possibility, askable: Possibility, classification: str, winner: Rule | None
+    possible: Possibility,
+    askable: Possibility,
+    classification: str,
+    winner: Rule | None,
+    grade: str = "established",
 ) -> tuple[ClassAssessment, ...]:
     """Every class but an indeterminate that was ruled out while another class concluded.
 
@@ -47,13 +51,30 @@ def differential(
             if possible.rule(r) is Truth.OPEN and r.id not in fired
         ]
         state = _state(class_id, classification, winner, fired_here, open_rules, firm)
-        if class_id == INDETERMINATE and state == "ruled_out" and classification != INDETERMINATE:
-            continue
+        if state == "established" and grade == "probable":
+            state = "probable"
+        if (
+            class_id == INDETERMINATE
+            and classification != INDETERMINATE
+            and not _work_up(possible, fired_here)
+        ):
+            continue  # a class stands: "not enough to decide" no longer applies
         deciding = (
             _deciding(possible, askable, evaluation, open_rules) if state == "possible" else ()
         )
         rows.append(ClassAssessment(class_id, state, fired_here, deciding))
-    return tuple(rows)
+    return tuple(sorted(rows, key=lambda row: STATE_ORDER.index(row.state)))
+
+
+STATE_ORDER: tuple[ClassState, ...] = (
+    "established", "probable", "supported", "possible", "outranked", "ruled_out",
+)  # fmt: skip
+
+
+def _work_up(possible: Possibility, fired: tuple[str, ...]) -> bool:
+    """Whether an indeterminate rule that fired flags a deposit needing other work-up (it
+    names a subtype, e.g. a suspected sarcoma), rather than missing facts."""
+    return any(possible.kb.rule(rule_id).outcome.subtype for rule_id in fired)  # type: ignore[union-attr]
 
 
 def _state(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chatbot.knowledge.model import UNKNOWN, Condition, KnowledgeBase, Rule, Value
-from chatbot.knowledge.semantics import predicate
+from chatbot.knowledge.semantics import test_of
 from chatbot.reasoning.truth import Spreading, Truth
 
 Spreads = dict[str, tuple[tuple[Value, ...], dict[str, Spreading]]]
@@ -47,6 +47,7 @@ class Index:
     RECENT = 8
 
     def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
         self.cycles = _cycles(kb)
         """For each rule on a cycle of the network, the rules of its cycle (its strongly
         connected component), in knowledge-base order."""
@@ -71,10 +72,10 @@ class Index:
         return self._cached[kind, key]
 
     def test(self, condition: Condition) -> Callable[[Any], bool]:
-        """semantics.predicate(condition), built once per condition."""
+        """semantics.test_of(condition), built once per condition."""
         found = self._tests.get(id(condition))
         if found is None:
-            found = self._tests[id(condition)] = (condition, predicate(condition))
+            found = self._tests[id(condition)] = (condition, test_of(self.kb, condition))
         return found[1]
 
     def start_from_recent(self, new: Memo) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from chatbot.authoring.browse import Edge, network
 from chatbot.authoring.reports import Report
-from chatbot.knowledge.model import Condition, KnowledgeBase, Rule
+from chatbot.knowledge.model import LAB_WORDS, Condition, KnowledgeBase, Rule
 from chatbot.ui.words import citation_text, class_text, condition_text
 
 GRAPH_FORMATS = ("mermaid", "dot")
@@ -143,6 +143,7 @@ def questions_data(kb: KnowledgeBase) -> list[dict[str, Any]]:
             "text": q.text,
             "choices": [c.id for c in q.choices] or (["yes", "no"] if q.kind == "yesno" else []),
             "units": [u.name for u in q.units],
+            "words": list(LAB_WORDS) if q.accepts_words else [],
             "reference": list(q.reference) if q.reference else None,
         }
         for q in kb.questions.values()
@@ -151,10 +152,11 @@ def questions_data(kb: KnowledgeBase) -> list[dict[str, Any]]:
 
 def questions_lines(kb: KnowledgeBase) -> list[str]:
     """One line a question: its id, kind, and what it accepts."""
-    return [
-        f"{row['id']:<24} {row['kind']:<7} {', '.join(row['choices'] or row['units'])}"
-        for row in questions_data(kb)
-    ]
+    lines = []
+    for row in questions_data(kb):
+        accepts = ", ".join(row["choices"] or [*row["units"], *row["words"]])
+        lines.append(f"{row['id']:<24} {row['kind']:<7} {accepts}")
+    return lines
 
 
 def coverage_lines(table: Mapping[str, Sequence[str]]) -> list[str]:

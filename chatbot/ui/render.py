@@ -26,7 +26,8 @@ from chatbot.consultation.blocks import (
 )
 from chatbot.intake.review import CaseRead
 from chatbot.knowledge.answers import ParsedAnswer, reading
-from chatbot.knowledge.model import KnowledgeBase, Question
+from chatbot.knowledge.formula import formula_names
+from chatbot.knowledge.model import LAB_WORDS, KnowledgeBase, Question
 from chatbot.knowledge.text import safe
 from chatbot.reasoning.explain import WhyAsked, WhyNot
 from chatbot.ui.explanations import changed_lines, how_lines, why_lines, why_not_lines
@@ -102,7 +103,21 @@ def _understood(kb: KnowledgeBase, block: Understood) -> list[Line]:
     for finding_id, value in block.computed:
         finding = kb.findings[finding_id]
         lines.append(Line(f"  -> {finding.text}: {with_units(value, finding.units)}", "ok"))
+    if question.accepts_words and answer.value in LAB_WORDS:
+        for derived in _computed_from(kb, question.id):
+            text = f"  -> {derived}: not computed, {question.name} has no value"
+            lines.append(Line(text, "dim"))
     return lines
+
+
+def _computed_from(kb: KnowledgeBase, question_id: str) -> list[str]:
+    """The number findings whose formulas read this question, once each."""
+    found = (
+        kb.findings[r.outcome.finding].text
+        for r in kb.rules
+        if r.outcome.formula and question_id in formula_names(r.outcome.formula)
+    )
+    return list(dict.fromkeys(found))
 
 
 def understood_text(question: Question, answer: ParsedAnswer) -> str:

@@ -15,13 +15,16 @@ from chatbot.knowledge.model import (
     UNKNOWN,
     Citation,
     KnowledgeBase,
+    Value,
 )
 from chatbot.reasoning.assessment import Assessment, ClassAssessment
+from chatbot.reasoning.grading import Assumed
 from chatbot.ui.words import (
     DISCLAIMER,
     STATE_WORDS,
     answer_text,
     citation_text,
+    class_text,
     fact_text,
     lower_first,
     read_value,
@@ -31,7 +34,7 @@ from chatbot.ui.words import (
 def step_lines(kb: KnowledgeBase, index: int, firing: Firing) -> list[str]:
     """One reasoning step: what followed, because why, from which rule and source."""
     rule = firing.rule
-    given = "; ".join(fact_text(kb, ref) for ref in firing.matched) or "no condition"
+    given = "; ".join(fact_text(kb, ref) for ref in dict.fromkeys(firing.matched)) or "no condition"
     return [
         f"  {index}. {given} -> {fact_text(kb, firing.declared)}",
         f"     because {lower_first(rule.because)}",
@@ -39,8 +42,16 @@ def step_lines(kb: KnowledgeBase, index: int, firing: Firing) -> list[str]:
     ]
 
 
+GRADE_WORDS = {
+    "established": "established: the answers meet its criteria",
+    "probable": "probable: it rests on the assumptions below",
+    "possible": "no class is at least probable yet",
+}
+
+
 def conclusion_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
-    """The headline: classification and subtype or cause, with how firm it is."""
+    """The headline: classification and subtype or cause, how firm it is, what it assumes
+    and what would change it."""
     cls = kb.classes[a.classification]
     lines = [f"Classification: {cls.label} ({cls.id})"]
     subtype = cls.subtype(a.subtype)
@@ -48,8 +59,50 @@ def conclusion_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
         lines.append(f"Subtype or cause: {subtype.label}")
     elif a.classification != INDETERMINATE:
         lines.append("Subtype or cause: not determined")
+    if a.classification != INDETERMINATE or a.grade == "possible":
+        lines.append(f"Grade: {GRADE_WORDS[a.grade]}")
+    lines += assumption_lines(kb, a)
     if a.provisional:
         lines.append("This is provisional: unanswered questions could still change it.")
+    return lines
+
+
+def _assumed_text(kb: KnowledgeBase, group: list[Assumed]) -> str:
+    """'serum calcium and serum phosphate not given, taken as normal'."""
+    values = {x.value for x in group}
+    names = [kb.questions[x.question].name for x in group]
+    joined = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    if len(values) == 1:
+        return f"{joined} not given, taken as {_word(kb, group[0].question, group[0].value)}"
+    taken = ", ".join(
+        f"{kb.questions[x.question].name} {_word(kb, x.question, x.value)}" for x in group
+    )
+    return f"{joined} not given, taken as {taken}"
+
+
+def _word(kb: KnowledgeBase, question_id: str, value: Value) -> str:
+    return answer_text(kb, question_id, value).removeprefix("reported ").removesuffix(", no value")
+
+
+def assumption_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
+    """Each assumption with its reason and source, then what would change the conclusion."""
+    lines = []
+    by_rule: dict[str, list[Assumed]] = {}
+    for assumed in a.assumptions:
+        by_rule.setdefault(assumed.rule.id, []).append(assumed)
+    for group in by_rule.values():
+        rule = group[0].rule
+        lines.append(f"Assumed: {_assumed_text(kb, group)}, because")
+        lines.append(f"  {lower_first(rule.because)}")
+        lines.append(f"  [{rule.id}; {citation_text(kb, rule.citation)}]")
+    for alternative in a.alternatives:
+        question = kb.questions[alternative.question]
+        value = _word(kb, alternative.question, alternative.value)
+        other = class_text(kb, alternative.classification, alternative.subtype)
+        lines.append(f"If {question.name} were {value}: {other}.")
+    if a.assumptions:
+        names = " and ".join(kb.questions[x.question].name for x in a.assumptions)
+        lines.append(f"To confirm or overturn it: measure the {names}.")
     return lines
 
 
@@ -159,6 +212,26 @@ def assessment_data(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
         "classification_label": cls.label,
         "subtype": a.subtype or None,
         "subtype_label": subtype.label if subtype else None,
+        "grade": a.grade,
+        "assumptions": [
+            {
+                "question": x.question,
+                "assumed": x.value,
+                "rule": x.rule.id,
+                "because": x.rule.because,
+                "source": source_data(kb, x.rule.citation),
+            }
+            for x in a.assumptions
+        ],
+        "would_change": [
+            {
+                "question": x.question,
+                "if": x.value,
+                "classification": x.classification,
+                "subtype": x.subtype or None,
+            }
+            for x in a.alternatives
+        ],
         "provisional": a.provisional,
         "answers": dict(a.answers),
         "findings": {f: list(v) for f, v in a.evaluation.findings().items()},

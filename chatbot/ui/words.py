@@ -7,6 +7,7 @@ from __future__ import annotations
 from chatbot.engine.trace import FactRef
 from chatbot.knowledge.answers import ParsedAnswer, reading
 from chatbot.knowledge.model import (
+    LAB_WORDS,
     UNKNOWN,
     Citation,
     Condition,
@@ -20,6 +21,7 @@ DISCLAIMER = "calcify is decision support for learning and review, not a diagnos
 
 STATE_WORDS = {
     "established": "established",
+    "probable": "probable",
     "supported": "also supported",
     "possible": "still possible",
     "outranked": "outranked",
@@ -52,6 +54,8 @@ def answer_text(kb: KnowledgeBase, question_id: str, value: Value) -> str:
         return "unknown"
     if isinstance(value, float):
         return with_units(value, question.units)
+    if question.accepts_words and value in LAB_WORDS:
+        return f"reported {value}, no value"
     choice = question.choice(str(value))
     return choice.label if choice else str(value)
 
@@ -135,4 +139,6 @@ def condition_text(kb: KnowledgeBase, condition: Condition) -> str:
         return f"it is not established that {name}"
     if op == "known":
         return f"{name} is known"
+    if op == "measured":
+        return f"{name} was measured (a value, not only words)"
     return name

@@ -47,6 +47,7 @@ __all__ = [
     "NOT",
     "P",
     "Answer",
+    "Assumption",
     "Caveat",
     "Conclusion",
     "ExpertaRule",
@@ -73,6 +74,10 @@ class Conclusion(Fact):  # type: ignore[misc]
 
 class Caveat(Fact):  # type: ignore[misc]
     """A caveat that applies: rule=<rule id>."""
+
+
+class Assumption(Fact):  # type: ignore[misc]
+    """A default that applies where answers are missing: rule=<rule id>."""
 
 
 def binding_index(name: str) -> int:
