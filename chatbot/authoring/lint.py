@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from chatbot.authoring.allowed import is_empty
+from chatbot.authoring.contradictions import contradictions
 from chatbot.authoring.firing import (
     Term,
     absence_defeater,
@@ -46,6 +47,7 @@ def lint(kb: KnowledgeBase) -> list[Report]:
         *unused_findings(kb),
         *unconcluded_classes(kb),
         *uncited_sources(kb),
+        *contradictions(kb),
     ]
     return sorted(reports, key=lambda report: (report.file, report.item))
 

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.errors import Defect, KnowledgeBaseError
+from chatbot.knowledge.checks import check_contradicts, check_indeterminate, check_unique_rules
 from chatbot.knowledge.conditions import read_conditions, read_outcome
 from chatbot.knowledge.fields import TableReader, did_you_mean
-from chatbot.knowledge.files import SECTIONS, display, items, read_files
+from chatbot.knowledge.files import SECTIONS, items, read_files
 from chatbot.knowledge.model import (
-    INDETERMINATE,
     Choice,
     Citation,
     ConclusionClass,
@@ -47,9 +47,10 @@ def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
         for file, index, table in items(documents, section):
             loader.read(section, file, index, table)
     check_references(loader.questions, defects)
+    check_contradicts(loader.findings, defects)
     rules = loader.read_rules()
-    _check_unique_rules(rules, defects)
-    _check_indeterminate(directory, loader.classes, defects)
+    check_unique_rules(rules, defects)
+    check_indeterminate(directory, loader.classes, defects)
     strata = stratify(rules, defects) if not defects else {}
     if defects:
         raise KnowledgeBaseError(defects)
@@ -174,7 +175,7 @@ class _Loader:
         return tuple(units)
 
     def _read_finding(self, r: TableReader, item_id: str, order: int) -> Finding:
-        r.check_keys(("id", "text", "kind"), ("values", "units"))
+        r.check_keys(("id", "text", "kind"), ("values", "units", "contradicts"))
         kind = r.text("kind")
         if kind not in FINDING_KINDS:
             r.defect("kind", f"unknown kind {kind!r}", f"use one of {', '.join(FINDING_KINDS)}")
@@ -182,7 +183,8 @@ class _Loader:
         if kind == "choice" and len(values) < 2:
             r.defect("values", "a choice finding lists at least two values")
         units = self._units(r) if kind == "number" else ()
-        return Finding(item_id, r.text("text"), kind, r.file, values, units)  # type: ignore[arg-type]
+        contradicts = r.texts("contradicts")
+        return Finding(item_id, r.text("text"), kind, r.file, values, units, contradicts)  # type: ignore[arg-type]
 
     def _read_class(self, r: TableReader, item_id: str, order: int) -> ConclusionClass:
         r.check_keys(("id", "label", "summary"), ("subtypes",))
@@ -261,37 +263,3 @@ def _is_rule_id(rule_id: str) -> bool:
     topic, dot, slug = rule_id.partition(".")
     allowed = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
     return bool(dot and topic and slug) and set(topic + slug) <= allowed
-
-
-def _check_indeterminate(
-    directory: Path, classes: dict[str, ConclusionClass], defects: list[Defect]
-) -> None:
-    """The class reported when nothing is concluded must exist (the README requires it)."""
-    if INDETERMINATE not in classes:
-        file = next((c.file for c in classes.values()), display(directory))
-        defects.append(
-            Defect(
-                file,
-                "",
-                "class",
-                f"the class {INDETERMINATE!r} is missing",
-                "it is reported when no rule concludes",
-            )
-        )
-
-
-def _check_unique_rules(rules: list[Rule], defects: list[Defect]) -> None:
-    seen: dict[str, Rule] = {}
-    for rule in rules:
-        if rule.id in seen:
-            first = seen[rule.id]
-            defects.append(
-                Defect(
-                    rule.file,
-                    f"rule {rule.id}",
-                    "id",
-                    "duplicate rule id",
-                    f"first in {first.file}",
-                )
-            )
-        seen.setdefault(rule.id, rule)

@@ -47,6 +47,8 @@ class Finding:
     file: str
     values: tuple[str, ...] = ()
     units: tuple[Unit, ...] = ()
+    contradicts: tuple[str, ...] = ()
+    """Findings that can never hold together with this one (calcify check proves it)."""
 
     @property
     def unit(self) -> str:
