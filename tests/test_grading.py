@@ -16,7 +16,8 @@ from conftest import REAL_KB
 from chatbot.authoring.lint import check
 from chatbot.cli import main
 from chatbot.consultation.oneshot import classify
-from chatbot.knowledge.answers import parse_answer, with_implications
+from chatbot.knowledge.answers import parse_answer
+from chatbot.knowledge.implications import with_implications
 from chatbot.knowledge.model import KnowledgeBase
 from chatbot.reasoning.assessment import Assessment
 
@@ -287,3 +288,40 @@ def test_a_contradiction_must_name_another_finding(tmp_path: Path) -> None:
     messages = [str(d) for d in caught.value.defects]
     assert any("finding hot: contradicts: 'cold' is not another finding" in m for m in messages)
     assert any("'hot' is not another finding" in m for m in messages)
+
+
+# -- several sites at once -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("lung and stomach", ("lung", "stomach")),
+        ("stomach, lung", ("lung", "stomach")),
+        ("1 & 4", ("lung", "stomach")),
+        ("lung and lungs", "lung"),
+        ("lung", "lung"),
+    ],
+)
+def test_the_site_takes_several_choices(real_kb: KnowledgeBase, text: str, value: object) -> None:
+    assert parse_answer(real_kb.questions["site"], text).value == value
+
+
+def test_a_site_that_is_not_a_choice_is_named(real_kb: KnowledgeBase) -> None:
+    from chatbot.knowledge.answers import UnclearAnswer
+
+    with pytest.raises(UnclearAnswer, match="'moon'"):
+        parse_answer(real_kb.questions["site"], "lung and moon")
+
+
+def test_several_sites_mean_widespread_deposits(real_kb: KnowledgeBase) -> None:
+    a = classified(real_kb, site="lung and stomach", serum_calcium="12 mg/dL")
+    assert a.answers["distribution"] == "widespread"
+    assert (a.classification, a.grade) == ("metastatic", "established")
+    assert "visceral_site" in a.evaluation.findings()
+
+
+def test_kidney_function_takes_words(real_kb: KnowledgeBase) -> None:
+    question = real_kb.questions["kidney_function"]
+    assert parse_answer(question, "raised").value == "impaired"
+    assert parse_answer(question, "normal").value == "normal"

@@ -63,7 +63,7 @@ def _is_single_valued(
 ) -> bool:
     """An answer has one value; a finding only if every derivation gives the same one."""
     if condition.subject_kind == "question":
-        return True
+        return not kb.questions[condition.subject].several
     finding = kb.findings[condition.subject]
     derivers = kb.rules_deriving(finding.id)
     if finding.kind == "choice":

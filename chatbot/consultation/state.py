@@ -217,4 +217,5 @@ def _still_valid(kb: KnowledgeBase, question_id: str, value: Value) -> bool:
         return False
     if isinstance(value, float) or value == UNKNOWN:
         return question.kind == "number" or value == UNKNOWN
-    return value in question.allowed_values()
+    values = value if isinstance(value, tuple) else (value,)
+    return all(each in question.allowed_values() for each in values)

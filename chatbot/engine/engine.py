@@ -83,17 +83,17 @@ class Engine:
         added = self._added(held, answers)
         if not added:
             return None
-        more = self._declare_and_run([(q, answers[q]) for q in added])
+        more = self._declare_and_run(_facts(answers, added))
         if incremental.undoes(held.firings, more, self._negated):
             return None
-        refs = [("answer", q, answers[q]) for q in ordered]
+        refs = [("answer", q, v) for q, v in _facts(answers, ordered)]
         return incremental.scratch_order(refs, held.firings + more, self._saliences)
 
     def _from_scratch(self, answers: dict[str, Value], ordered: list[str]) -> tuple[Firing, ...]:
         self._engine.reset()
-        return self._declare_and_run([(q, answers[q]) for q in ordered])
+        return self._declare_and_run(_facts(answers, ordered))
 
-    def _declare_and_run(self, answers: list[tuple[str, Value]]) -> tuple[Firing, ...]:
+    def _declare_and_run(self, answers: list[tuple[str, str | float]]) -> tuple[Firing, ...]:
         engine = self._engine
         engine.calcify_trace = []
         if answers:  # declared together: one agenda update, the same agenda
@@ -119,4 +119,13 @@ _MISSING = object()
 def _canonical(value: Value) -> Value:
     """Whole numbers count as numbers: rules compare floats."""
     is_int = isinstance(value, int) and not isinstance(value, bool)
-    return float(value) if is_int else value
+    return float(value) if is_int else value  # type: ignore[arg-type]
+
+
+def _facts(answers: dict[str, Value], questions: list[str]) -> list[tuple[str, str | float]]:
+    """An answer fact for each value: an answer of several choices is several facts."""
+    facts: list[tuple[str, str | float]] = []
+    for question in questions:
+        value = answers[question]
+        facts.extend((question, v) for v in (value if isinstance(value, tuple) else (value,)))
+    return facts

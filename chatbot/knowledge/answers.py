@@ -8,12 +8,11 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from chatbot.errors import AnswerError
-from chatbot.knowledge.model import LAB_WORDS, UNKNOWN, KnowledgeBase, Question, Unit, Value
+from chatbot.knowledge.model import LAB_WORDS, UNKNOWN, Question, Unit, Value
 from chatbot.knowledge.text import normalise
 
 YES = (
@@ -123,7 +122,7 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
     if question.kind == "yesno":
         return _parse_yes_no(question, text)
     if question.kind == "choice":
-        return _parse_choice(question, text)
+        return _parse_several(question, text) if question.several else _parse_choice(question, text)
     if _strip_polite(normalise(text)) in _names(*NO):
         return ParsedAnswer(question.id, UNKNOWN, label="not measured")
     word = lab_word(text) if question.accepts_words else None
@@ -186,6 +185,27 @@ def _parse_choice(question: Question, text: str) -> ParsedAnswer:
                 f"{text.strip()!r} could mean {' or '.join(ids)}: please be more specific"
             )
     raise UnclearAnswer(f"{text.strip()!r} is not one of the choices. {accepted(question)}")
+
+
+_SEVERAL = re.compile(r"\s*(?:,|;|/|&|\band\b|\bplus\b)\s*", re.IGNORECASE)
+
+
+def _parse_several(question: Question, text: str) -> ParsedAnswer:
+    """One choice, or several joined by 'and', commas and the like ("lung and stomach"),
+    kept in the order of the choices; a part that is no choice is named."""
+    parts = [part for part in _SEVERAL.split(text) if part.strip()]
+    if len(parts) < 2 or _exact(_strip_polite(normalise(text)), *_every_name(question)):
+        return _parse_choice(question, text)  # one choice (its label may hold a comma)
+    found = {_parse_choice(question, part).value for part in parts}
+    ids = tuple(c.id for c in question.choices if c.id in found)
+    if len(ids) == 1:
+        return _parse_choice(question, ids[0])
+    labels = " and ".join(c.label for c in question.choices if c.id in found)
+    return ParsedAnswer(question.id, ids, label=labels)
+
+
+def _every_name(question: Question) -> tuple[str, ...]:
+    return tuple(name for c in question.choices for name in (c.id, c.label, *c.synonyms))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -272,25 +292,3 @@ def reading(question: Question, value: float | str) -> Reading:
         return ""
     low, high = question.reference
     return "low" if value < low else "raised" if value > high else "normal"
-
-
-def with_implications(kb: KnowledgeBase, answers: Mapping[str, Value]) -> dict[str, Value]:
-    """The answers and what they imply for questions not answered yet, as the knowledge base
-    declares it (`implies` on a question or a choice): a kind of degeneration means the
-    tissue is degenerated, a thrombus lies in a vein. No, none and unknown imply nothing;
-    an answer given is never overridden. Implied answers may imply more."""
-    found = dict(answers)
-    pending = list(answers)
-    while pending:
-        question = kb.questions.get(pending.pop(0))
-        if question is None:
-            continue
-        value = found[question.id]
-        if value in (UNKNOWN, "no", question.negative) or isinstance(value, float):
-            continue
-        choice = question.choice(str(value))
-        for target, implied in question.implies + (choice.implies if choice else ()):
-            if target not in found:
-                found[target] = implied
-                pending.append(target)
-    return found

@@ -106,7 +106,16 @@ class _Loader:
     def _read_question(self, r: TableReader, item_id: str, order: int) -> Question:
         r.check_keys(
             ("id", "text", "kind", "why", "source"),
-            ("label", "choices", "units", "reference", "plausible", *QUESTION_KEYS),
+            (
+                "label",
+                "choices",
+                "units",
+                "reference",
+                "plausible",
+                "several",
+                "several_imply",
+                *QUESTION_KEYS,
+            ),
         )
         kind = r.text("kind")
         if kind not in QUESTION_KINDS:
@@ -120,6 +129,11 @@ class _Loader:
             for key in ("units", "reference", "plausible"):
                 if key in r.table:
                     r.defect(key, f"only number questions have {key}")
+        several = r.table.get("several", False)
+        if several not in (True, False) or (several and kind != "choice"):
+            r.defect("several", "write `several = true`, on a choice question only")
+        if "several_imply" in r.table and not several:
+            r.defect("several_imply", "only a question with `several = true` has several_imply")
         return Question(
             id=item_id,
             text=r.text("text"),
@@ -133,6 +147,8 @@ class _Loader:
             reference=r.range("reference"),
             plausible=r.range("plausible"),
             label=r.text("label"),
+            several=several is True,
+            several_imply=read_pairs(r, "several_imply"),
             **vocabulary,
         )
 

@@ -29,7 +29,7 @@ SubjectKind = Literal["question", "finding"]
 Op = Literal[
     "is", "not", "in", "not_in", "gt", "ge", "lt", "le", "known", "measured", "present", "absent"
 ]
-Value = str | float
+Value = str | float | tuple[str, ...]
 """An answer or finding value: a choice id, "yes"/"no", a number in canonical units."""
 
 NUMERIC_OPS: tuple[Op, ...] = ("gt", "ge", "lt", "le")

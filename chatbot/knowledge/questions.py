@@ -102,6 +102,10 @@ class Question:
     requires: Pairs = ()
     """Read from a case description only when these answers are read as well."""
     number_choices: NumberChoices | None = None
+    several: bool = False
+    """A choice question that takes several choices at once ("lung and stomach")."""
+    several_imply: Pairs = ()
+    """Answers that follow when several choices are given (several sites: widespread)."""
 
     @property
     def unit(self) -> str:

@@ -219,7 +219,12 @@ def check_references(questions: Mapping[str, Question], defects: list[Defect]) -
     """Every implies and requires names a question and an answer it accepts."""
     for question in questions.values():
         item = f"question {question.id}"
-        for key, pairs in (("implies", question.implies), ("requires", question.requires)):
+        keyed = (
+            ("implies", question.implies),
+            ("requires", question.requires),
+            ("several_imply", question.several_imply),
+        )
+        for key, pairs in keyed:
             _check_pairs(questions, question, pairs, key, item, defects)
         for index, choice in enumerate(question.choices):
             field = f"choices[{index}].implies"

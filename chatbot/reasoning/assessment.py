@@ -12,7 +12,7 @@ from functools import cached_property
 
 from chatbot.engine.engine import Engine
 from chatbot.engine.trace import Evaluation, FactRef, Firing
-from chatbot.knowledge.answers import with_implications
+from chatbot.knowledge.implications import with_implications
 from chatbot.knowledge.model import INDETERMINATE, KnowledgeBase, Rule, Value
 from chatbot.reasoning.differential import ClassAssessment, differential, rank
 from chatbot.reasoning.grading import (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from chatbot.engine.trace import Evaluation
-from chatbot.knowledge.model import INDETERMINATE, UNKNOWN, KnowledgeBase, Rule
+from chatbot.knowledge.model import INDETERMINATE, UNKNOWN, Condition, KnowledgeBase, Rule
 from chatbot.reasoning.possibility import Possibility
 from chatbot.reasoning.truth import Truth
 
@@ -21,7 +21,10 @@ class ClassAssessment:
     class_id: str
     state: ClassState
     fired: tuple[str, ...]
+    """Evidence for: the rules concluding it that fired (or, if probable, would fire)."""
     deciding: tuple[str, ...]
+    against: tuple[Condition, ...] = ()
+    """Evidence against a ruled-out class: what failed in its rule that came closest."""
 
 
 def rank(rule: Rule) -> tuple[int, int]:
@@ -59,16 +62,32 @@ def differential(
             and not _work_up(possible, fired_here)
         ):
             continue  # a class stands: "not enough to decide" no longer applies
-        deciding = (
-            _deciding(possible, askable, evaluation, open_rules) if state == "possible" else ()
-        )
-        rows.append(ClassAssessment(class_id, state, fired_here, deciding))
+        deciding: tuple[str, ...] = ()
+        if state in ("possible", "probable"):
+            deciding = _deciding(possible, askable, evaluation, open_rules)
+        if state == "probable" and winner is not None:
+            fired_here = (winner.id,)
+        against = _against(possible, class_id) if state == "ruled_out" else ()
+        rows.append(ClassAssessment(class_id, state, fired_here, deciding, against))
     return tuple(sorted(rows, key=lambda row: STATE_ORDER.index(row.state)))
 
 
 STATE_ORDER: tuple[ClassState, ...] = (
     "established", "probable", "supported", "possible", "outranked", "ruled_out",
 )  # fmt: skip
+
+
+def _against(possible: Possibility, class_id: str) -> tuple[Condition, ...]:
+    """What failed in the class's general rule (the one naming no subtype), or else in the
+    rule that fails on fewest conditions."""
+    rules = possible.kb.rules_concluding(class_id)
+    general = [r for r in rules if not r.outcome.subtype]
+    failed = [
+        tuple(c for c in rule.conditions if possible.condition(c) is Truth.FALSE)
+        for rule in (general or rules)
+    ]
+    found = [conditions for conditions in failed if conditions]
+    return min(found, key=len) if found else ()
 
 
 def _work_up(possible: Possibility, fired: tuple[str, ...]) -> bool:

@@ -119,7 +119,9 @@ class Possibility:
             return Truth.OPEN
         if value == UNKNOWN:
             return Truth.FALSE if self.unknown_blocks else Truth.OPEN
-        return Truth.TRUE if self._index.test(condition)(value) else Truth.FALSE
+        test = self._index.test(condition)
+        values = value if isinstance(value, tuple) else (value,)
+        return Truth.TRUE if any(test(v) for v in values) else Truth.FALSE
 
     def derived_truth(self, deriver: Rule, condition: Condition, truth: Truth) -> Truth:
         """Whether a deriving rule of this truth yields a value that passes the condition."""

@@ -83,12 +83,15 @@ def _ask(kb: KnowledgeBase, block: Ask) -> list[Line]:
 def _accepts(question: Question) -> str:
     if question.kind == "yesno":
         return "[yes / no / unknown]"
+    if question.kind == "choice" and question.several:
+        return "[number, name or unknown; several with 'and']"
     if question.kind == "choice":
         return "[number, name or unknown]"
     units = ", ".join(u.name for u in question.units)
     if question.reference:
         low, high = question.reference
-        return f"[{units}; reference {number(low)}–{number(high)} {question.unit}]"
+        reference = f"{number(low)}–{number(high)} {question.unit}"
+        return f"[{units} or low/normal/raised; reference {reference}]"
     return f"[{units}]"
 
 

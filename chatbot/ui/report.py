@@ -14,6 +14,7 @@ from chatbot.knowledge.model import (
     INDETERMINATE,
     UNKNOWN,
     Citation,
+    Condition,
     KnowledgeBase,
     Value,
 )
@@ -25,6 +26,7 @@ from chatbot.ui.words import (
     answer_text,
     citation_text,
     class_text,
+    condition_text,
     fact_text,
     lower_first,
     read_value,
@@ -134,8 +136,24 @@ def differential_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
         if hidden and row.state in ("possible", "outranked"):
             continue
         label = kb.classes[row.class_id].label
-        lines.append(f"  {STATE_WORDS[row.state]:<15} {label}{_deciding(kb, a, row)}")
+        lines.append(f"  {STATE_WORDS[row.state]:<15} {label}{_evidence(kb, a, row)}")
     return lines
+
+
+def _evidence(kb: KnowledgeBase, a: Assessment, row: ClassAssessment) -> str:
+    """What speaks for the class, or against it, in a few words."""
+    if row.state in ("established", "probable", "supported") and row.fired:
+        return " - for: " + ", ".join(row.fired)
+    if row.state == "ruled_out" and row.against:
+        return " - against: " + "; ".join(against_text(kb, c) for c in row.against)
+    return _deciding(kb, a, row)
+
+
+def against_text(kb: KnowledgeBase, condition: Condition) -> str:
+    """A condition that failed, as what is the case instead."""
+    if condition.op == "absent":
+        return kb.findings[condition.subject].text
+    return f"not ({condition_text(kb, condition)})"
 
 
 def _deciding(kb: KnowledgeBase, a: Assessment, row: ClassAssessment) -> str:
@@ -250,6 +268,7 @@ def assessment_data(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
                 "state": r.state,
                 "rules": list(r.fired),
                 "deciding": list(r.deciding),
+                "against": [against_text(kb, c) for c in r.against],
             }
             for r in a.differential
         ],

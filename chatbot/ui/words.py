@@ -56,6 +56,8 @@ def answer_text(kb: KnowledgeBase, question_id: str, value: Value) -> str:
         return with_units(value, question.units)
     if question.accepts_words and value in LAB_WORDS:
         return f"reported {value}, no value"
+    if isinstance(value, tuple):
+        return " and ".join(answer_text(kb, question_id, each) for each in value)
     choice = question.choice(str(value))
     return choice.label if choice else str(value)
 
