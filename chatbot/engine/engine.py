@@ -46,6 +46,14 @@ class Engine:
         self._negated = incremental.negated(kb)
         self._held: Evaluation | None = None
         """The evaluation whose facts the experta engine holds now."""
+        self._trials: Engine | None = None
+
+    def for_trials(self) -> Engine:
+        """A second engine on the same rules for runs on hypothetical answers (the grading
+        of a conclusion), so that they do not disturb this one going on from its last run."""
+        if self._trials is None:
+            self._trials = Engine(self.kb, self.fast)
+        return self._trials
 
     def evaluate(self, answers: Mapping[str, Value]) -> Evaluation:
         """Run the rules on these answers and return the recorded firings, as a run from

@@ -6,7 +6,8 @@ pending questions from the possibility analysis. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -52,8 +53,16 @@ class Assessment:
     """established: the answers meet the conclusion's criteria; probable: it rests on the
     assumptions below; possible: no class is at least probable (indeterminate)."""
     assumptions: tuple[Assumed, ...] = ()
-    alternatives: tuple[Alternative, ...] = ()
-    """What the conclusion would be if an assumption were otherwise."""
+    what_if: Callable[[], tuple[Alternative, ...]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """Works out what the conclusion would be if an assumption were otherwise."""
+
+    @cached_property
+    def alternatives(self) -> tuple[Alternative, ...]:
+        """What the conclusion would be if an assumption were otherwise (at most two); worked
+        out when first shown, since it takes runs of the rules on other answers."""
+        return self.what_if() if self.what_if is not None else ()
 
     @cached_property
     def differential(self) -> tuple[ClassAssessment, ...]:
@@ -117,13 +126,18 @@ def _graded(engine: Engine, a: Assessment) -> Assessment:
         winner=trial.winner,
         grade="probable",
         assumptions=used,
-        alternatives=_alternatives(engine, a.evaluation.answers, assumed, used, trial),
+        what_if=functools.partial(
+            _alternatives, engine, a.evaluation.answers, assumed, used, trial
+        ),
     )
 
 
 def _trial(engine: Engine, answers: dict[str, Value]) -> Assessment:
-    evaluation = engine.evaluate(with_implications(engine.kb, answers))
-    return assess_evaluation(engine.kb, evaluation, engine.fast)
+    """The reading of hypothetical answers, on the engine kept for trials; the questions
+    it still waits on are listed in question order, not ranked (they follow the real ones)."""
+    trials = engine.for_trials()
+    evaluation = trials.evaluate(with_implications(engine.kb, answers))
+    return assess_evaluation(engine.kb, evaluation, engine.fast, ranked=False)
 
 
 def _alternatives(
@@ -135,24 +149,29 @@ def _alternatives(
 ) -> tuple[Alternative, ...]:
     """What the conclusion becomes if an assumption it rests on is otherwise (at most two)."""
     found: list[Alternative] = []
+    trials = engine.for_trials()
     for assumption in used:
         for value in OPPOSITES.get(str(assumption.value), ()):
             other = [a if a is not assumption else replace(a, value=value) for a in assumed]
-            result = _trial(engine, with_defaults(answers, tuple(other)))
-            if (result.classification, result.subtype) != (trial.classification, trial.subtype):
-                found.append(
-                    Alternative(assumption.question, value, result.classification, result.subtype)
-                )
+            evaluation = trials.evaluate(
+                with_implications(engine.kb, with_defaults(answers, tuple(other)))
+            )
+            winner, subtype = _conclusion(evaluation)
+            cls = winner.rule.outcome.class_id if winner else INDETERMINATE
+            sub = subtype.rule.outcome.subtype if subtype else ""
+            if (cls, sub) != (trial.classification, trial.subtype):
+                found.append(Alternative(assumption.question, value, cls, sub))
                 break
     return tuple(found[:2])
 
 
-def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation, fast: bool = True) -> Assessment:
-    possible = Possibility(kb, evaluation, fast=fast)
+def _conclusion(evaluation: Evaluation) -> tuple[Firing | None, Firing | None]:
+    """The winning conclusion, and the firing that gives its subtype (the best-ranked
+    conclusion of the winning class that names one)."""
     conclusions = sorted(evaluation.of_kind("conclude"), key=lambda f: rank(f.rule))
     winner = conclusions[0] if conclusions else None
     classification = winner.rule.outcome.class_id if winner else INDETERMINATE
-    subtype_firing = next(
+    subtype = next(
         (
             f
             for f in conclusions
@@ -160,6 +179,17 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation, fast: bool = Tr
         ),
         None,
     )
+    return winner, subtype
+
+
+def assess_evaluation(
+    kb: KnowledgeBase, evaluation: Evaluation, fast: bool = True, ranked: bool = True
+) -> Assessment:
+    """The reading of one evaluation; ranked=False lists the pending questions in question
+    order instead of ranking them (a trial's, which only follow the real ones)."""
+    possible = Possibility(kb, evaluation, fast=fast)
+    winner, subtype_firing = _conclusion(evaluation)
+    classification = winner.rule.outcome.class_id if winner else INDETERMINATE
     supporting = [f for f in (winner, subtype_firing) if f is not None]
     askable = Possibility(kb, evaluation, unknown_blocks=True, fast=fast)
     relevant = [
@@ -175,7 +205,7 @@ def assess_evaluation(kb: KnowledgeBase, evaluation: Evaluation, fast: bool = Tr
         provisional=provisional,
         chain=chain_of(evaluation, supporting),
         caveats=_unique_caveats(evaluation, classification),
-        pending=pending(kb, askable, relevant),
+        pending=pending(kb, askable, relevant, ranked),
         possibility=possible,
         askable=askable,
         winner=winner.rule if winner else None,

@@ -11,20 +11,25 @@ from chatbot.reasoning.possibility import Possibility
 from chatbot.reasoning.truth import Truth
 
 
-def pending(kb: KnowledgeBase, possible: Possibility, relevant: list[Rule]) -> tuple[str, ...]:
+def pending(
+    kb: KnowledgeBase, possible: Possibility, relevant: list[Rule], ranked: bool = True
+) -> tuple[str, ...]:
     """Unanswered questions that could still change the classification or its subtype,
-    the one that best separates the still-possible classes first."""
+    the one that best separates the still-possible classes first (in question order when
+    not ranked)."""
     touched: dict[str, set[str]] = {}
     for rule in relevant:
         for question_id in possible.deciders(rule):
             if possible.is_askable(question_id):
                 touched.setdefault(question_id, set()).add(rule.outcome.class_id)
+    order = {qid: q.order for qid, q in kb.questions.items()}
+    if not ranked:
+        return tuple(sorted(touched, key=lambda q: order[q]))
     if possible.fast:
         open_by_class = open_concluders(kb, possible)
         remaining = {q: expected_remaining_at_once(kb, possible, q, open_by_class) for q in touched}
     else:
         remaining = {q: expected_remaining(kb, possible, q) for q in touched}
-    order = {qid: q.order for qid, q in kb.questions.items()}
     return tuple(sorted(touched, key=lambda q: (remaining[q], -len(touched[q]), order[q])))
 
 
