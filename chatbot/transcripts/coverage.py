@@ -13,11 +13,18 @@ from chatbot.transcripts.replay import Player
 
 
 class RecordingEngine(Engine):
-    """An Engine that remembers every rule fired across all its evaluations."""
+    """An Engine that remembers every rule fired across all its evaluations, its trial runs
+    (the grading of a conclusion) included."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, fired: set[str] | None = None) -> None:
         super().__init__(kb)
-        self.fired: set[str] = set()
+        self.fired: set[str] = set() if fired is None else fired
+        self._recording_trials: RecordingEngine | None = None
+
+    def for_trials(self) -> Engine:
+        if self._recording_trials is None:
+            self._recording_trials = RecordingEngine(self.kb, self.fired)
+        return self._recording_trials
 
     def evaluate(self, answers: Mapping[str, Value]) -> Evaluation:
         evaluation = super().evaluate(answers)
