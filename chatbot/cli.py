@@ -19,9 +19,10 @@ from chatbot.authoring.browse import search_rules
 from chatbot.authoring.lint import check, exit_code
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import EXIT_INTERRUPTED
-from chatbot.consultation.oneshot import classify, read_case
+from chatbot.consultation.oneshot import classify
 from chatbot.consultation.session import latest_unfinished, open_session, sessions_dir
 from chatbot.errors import CalcifyError
+from chatbot.intake.reader import extract
 from chatbot.knowledge.fields import did_you_mean
 from chatbot.knowledge.files import default_rules_dir
 from chatbot.knowledge.loader import load_knowledge_base
@@ -176,9 +177,9 @@ def chat(args: argparse.Namespace) -> int:
     resumed = _resume_path(args.resume) if args.resume is not None else None
     recorder, opening = open_session(consultation, resumed, record)
     # --case TEXT is typed for the user: the description, then ok to use what was read
-    scripted = [f"case {args.case}", "ok"] if args.case is not None else []
-    if scripted:
-        read_case(kb, args.case)
+    scripted = [f"case {args.case}"] if args.case is not None else []
+    if args.case is not None and extract(kb, args.case):
+        scripted.append("ok")
     if sys.stdin.isatty() and sys.stdout.isatty():
         from chatbot.ui import repl  # prompt_toolkit is only needed on a terminal
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from chatbot.cli import main
-from chatbot.consultation.blocks import Note, Problem, Understood
+from chatbot.consultation.blocks import Ask, Note, Problem, Understood
 from chatbot.consultation.dialogue import Consultation
 from chatbot.intake.review import CaseRead
 from chatbot.knowledge.model import KnowledgeBase
@@ -75,7 +75,9 @@ def test_case_command_reads_even_a_short_description(real_kb: KnowledgeBase) -> 
     assert isinstance(block, CaseRead)
     assert {i.question for i in block.items} >= {"necrosis_setting"}
     assert isinstance(consultation.respond("cancel")[0], Note)
-    assert isinstance(consultation.respond("case nothing medical at all")[0], Problem)
+    nothing = consultation.respond("case nothing medical at all")
+    assert isinstance(nothing[0], Note) and "No answer could be read" in nothing[0].message
+    assert isinstance(nothing[-1], Ask), "the consultation goes on with its question"
 
 
 def test_classify_case_json_adds_what_was_extracted(capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,5 +92,8 @@ def test_classify_case_text_and_nothing_to_read(capsys: pytest.CaptureFixture[st
     assert main(["classify", "--case", CASE]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Read from the case description:") and "← 'PO4 2.4 mmol/L'" in out
-    assert main(["classify", "--case", "the weather was fine"]) == 2
-    assert "no answer could be read" in capsys.readouterr().err
+    # nothing read is not a refusal: the best grade and what is still to be asked
+    assert main(["classify", "--json", "--case", "the weather was fine"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["extracted"] == [] and data["classification"] == "indeterminate"
+    assert data["questions_pending"], "the questions that would decide it are listed"

@@ -18,8 +18,9 @@ def classify(
     kb: KnowledgeBase, pairs: Sequence[str], case: str | None
 ) -> tuple[Assessment, list[Extracted]]:
     """The assessment of the answers, and what was read from the case description (the
-    pairs win over what the description says)."""
-    extracted = read_case(kb, case) if case is not None else []
+    pairs win over what the description says). A description nothing could be read from
+    still gets its assessment: the best grade the answers allow and the questions pending."""
+    extracted = extract(kb, case) if case is not None else []
     answers = {item.question: item.value for item in extracted}
     answers |= parse_assignments(kb, pairs)
     return assess(Engine(kb), answers), extracted
@@ -45,11 +46,3 @@ def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Valu
         except AnswerError as exc:
             raise AnswerError(f"{question_id}: {exc}") from None
     return answers
-
-
-def read_case(kb: KnowledgeBase, text: str) -> list[Extracted]:
-    """The answers a case description gives; AnswerError if none could be read."""
-    extracted = extract(kb, text)
-    if not extracted:
-        raise AnswerError("no answer could be read from the case description")
-    return extracted

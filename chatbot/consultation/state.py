@@ -26,6 +26,11 @@ from chatbot.knowledge.answers import AmbiguousUnit, ParsedAnswer, find_unit, pa
 from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Question, Value
 from chatbot.reasoning.assessment import Assessment, assess
 
+NOTHING_READ = (
+    "No answer could be read from that description; the questions go on from here, "
+    "so answer them one by one."
+)
+
 
 class ConsultationState:
     """One guided consultation over a knowledge base: its answers and what it is asking."""
@@ -150,7 +155,7 @@ class ConsultationState:
             return [Problem("case needs a description, e.g. case caseous necrosis, Ca 9.1 mg/dL")]
         items = extract(self.kb, text)
         if not items:
-            return [Problem("no answer could be read from that description"), *self.reask()]
+            return [Note(NOTHING_READ), *self.reask()]
         self.case = CaseReview(self.kb, items)
         return [self.case.block(self.answers)]
 

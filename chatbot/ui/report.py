@@ -279,6 +279,12 @@ def assessment_data(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
 
 def extracted_lines(kb: KnowledgeBase, items: Sequence[Extracted]) -> list[str]:
     """A one-shot report's section on what was read from a case description."""
+    if not items:
+        return [
+            "Read from the case description: no answer (the questions still relevant are "
+            "listed below)",
+            "",
+        ]
     lines = ["Read from the case description:"]
     for item in items:
         question = kb.questions[item.question]
