@@ -380,7 +380,7 @@ CASES = [
         "warning",
         "sources.toml",
         "source old-book",
-        "no rule or question cites this source",
+        "no rule, question or reading entry cites this source",
         id="source-never-cited",
     ),
 ]

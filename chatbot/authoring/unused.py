@@ -66,12 +66,15 @@ def uncited_sources(kb: KnowledgeBase) -> Iterator[Report]:
     cited = {rule.citation.source for rule in kb.rules}
     cited |= {question.citation.source for question in kb.questions.values()}
     cited |= {q.number_choices.citation.source for q in kb.questions.values() if q.number_choices}
+    reading = kb.reading
+    for items in (reading.cues, reading.panels, reading.descriptions):
+        cited |= {item.citation.source for item in items.values()}
     for source in kb.sources.values():
         if source.id not in cited:
             yield Report(
                 "warning",
                 source.file,
                 f"source {source.id}",
-                "no rule or question cites this source",
+                "no rule, question or reading entry cites this source",
                 "cite it from the rule or question it supports, or delete it",
             )

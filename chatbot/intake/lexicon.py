@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatbot.knowledge.model import KnowledgeBase, Question, Value
+from chatbot.knowledge.model import LAB_WORDS, KnowledgeBase, Question, Value
 from chatbot.knowledge.text import Word, is_specific_key, phrase_key
 
-Role = Literal["choice", "topic", "name", "qualifier", "block"]
-"""What a phrase is to its question: a choice's words, the question's own subject, the name of
-a measurement, a choice's word next to such a name, or a phrase that means something else."""
+Role = Literal["choice", "topic", "name", "qualifier", "block", "vague", "labword"]
+"""What a phrase is to its question: a choice's words (or a description of it), the question's
+own subject, the name of a measurement, a choice's or a lab band's word next to such a name, a
+phrase that means something else, a vague choice word read only near its support, or a word
+that reports a lab in a band ('hypercalcaemia')."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Target:
     question: str
     role: Role
     value: Value = ""
+    via: str = ""
+    """The description it comes from, or for a vague word the index of its support."""
 
 
 @dataclass
@@ -62,8 +66,19 @@ def lexicon_of(kb: KnowledgeBase) -> Lexicon:
 
 def _build_lexicon(kb: KnowledgeBase) -> Lexicon:
     lexicon = Lexicon()
+    bands = [(band, word) for band in LAB_WORDS for word in kb.reading.words(band)]
     for question in kb.questions.values():
         _index(lexicon, question)
+        if question.accepts_words:
+            for band, word in bands:
+                lexicon.add(word, Target(question.id, "qualifier", band))
+            for band, words in question.lab_words:
+                for word in words:
+                    lexicon.add(word, Target(question.id, "labword", band))
+    for description in kb.reading.descriptions.values():
+        for question_id, value in description.means:
+            for text in description.phrases:
+                lexicon.add(text, Target(question_id, "choice", value, description.id))
     return lexicon
 
 
@@ -91,3 +106,8 @@ def _index(lexicon: Lexicon, question: Question) -> None:
         lexicon.add(text, Target(q, "name"))
     for text in question.not_phrases:
         lexicon.add(text, Target(q, "block"))
+    for index, support in enumerate(question.supported):
+        for text in support.terms:
+            for choice in question.choices:
+                if phrase_key(text) in {phrase_key(w) for w in choice_words(question, choice.id)}:
+                    lexicon.add(text, Target(q, "vague", choice.id, str(index)))

@@ -1,260 +1,289 @@
-"""The reading of one case description: every vocabulary match qualified by its context,
-measures read with their units, and the candidates resolved to at most one answer per
-question. Pure: no I/O."""
+"""The reading of one case description, as a pipeline: the text's words; their matches against
+the knowledge base's vocabulary; each match's context (ConText cues); measures and lab words;
+attribution of each finding to the deposit or to something else; and the candidates settled
+to at most one answer per question, each with its evidence. Findings that give no answer
+are kept with the reason. Linear in the length of the text. Pure: no I/O.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from chatbot.intake.cues import context, is_alternative, skip_fillers
-from chatbot.intake.lexicon import Lexicon, Target, lexicon_of
-from chatbot.intake.measures import read_measure
-from chatbot.knowledge.answers import ParsedAnswer
+from chatbot.intake.attribution import attribute
+from chatbot.intake.candidates import Candidate, LeftOut, negative, parsed
+from chatbot.intake.context import Qualifier, TextContext, context_index
+from chatbot.intake.labs import panel_lexicon, read_names, read_panels
+from chatbot.intake.lexicon import Lexicon, lexicon_of
+from chatbot.intake.support import read_together, supported
+from chatbot.intake.view import Match
 from chatbot.knowledge.model import KnowledgeBase, Question, Value
 from chatbot.knowledge.text import Word, words
 
-
-@dataclass(frozen=True)
-class _Candidate:
-    """A value for a question and the characters of the text it was read from."""
-
-    question: str
-    value: Value
-    start: int
-    end: int
-    answer: ParsedAnswer
-    compatible: tuple[str, ...] = ()
-    """For a value read from a band of a number (eGFR 22): the choices the band allows."""
-
-
-@dataclass(frozen=True)
-class _Match:
-    start: int
-    end: int
-    target: Target
+BLOCKING = ("uncertain", "hypothetical", "family", "later")
+"""Categories that keep a finding from answering anything: it is not the patient's, not (yet)
+a fact, or came after the deposit and says nothing of how it formed."""
+_WORDS_PER_CHECK = 2048
+"""How often a long reading checks whether it should stop (see Reading's `check`)."""
 
 
 class Reading:
-    """The matches of one text and the candidates they give, question by question."""
+    """The matches of one text and the candidates and left-out findings they give."""
 
-    def __init__(self, kb: KnowledgeBase, text: str) -> None:
-        self.kb, self.text, self.ws = kb, text, words(text)
-        self.direct: dict[str, list[_Candidate]] = {}
-        self.bands: dict[str, list[_Candidate]] = {}
-        self.denied: dict[str, list[tuple[str, int, int]]] = {}
-        self.kept = _kept_matches(lexicon_of(kb), self.ws)
-        facts = [m for m in self.kept if m.target.role in ("choice", "topic")]
+    def __init__(
+        self, kb: KnowledgeBase, text: str, check: Callable[[], None] | None = None
+    ) -> None:
+        self.kb, self.text = kb, text
+        self.ws = words(text)
+        self.index = context_index(kb)
+        self.ctx = TextContext(self.index, self.ws, text)
+        self.direct: dict[str, list[Candidate]] = {}
+        self.bands: dict[str, list[Candidate]] = {}
+        self.left: list[LeftOut] = []
+        self.places: list[tuple[Match, bool]] = []
+        """Every mention of the place question's choices, and whether it is affirmed."""
+        self._denied: dict[str, list[tuple[str, int, int]]] = {}
+        lexicon = lexicon_of(kb)
+        everything = _all_matches(lexicon, self.ws, check)
+        self._at: dict[int, list[Match]] = {}
+        for match in everything:
+            self._at.setdefault(match.start, []).append(match)
+        self.kept = _kept(everything)
+        self._read(check)
+
+    # -- the pipeline ----------------------------------------------------------------------
+    def _read(self, check: Callable[[], None] | None) -> None:
+        facts = [m for m in self.kept if m.target.role in ("choice", "topic", "vague")]
         starts, ends = {m.start for m in facts}, {m.end for m in facts}
-        for match in self.kept:
-            if match.target.role == "name":
-                self._read_name(match)
-            elif match.target.role in ("choice", "topic"):
-                alternative = is_alternative(self.ws, match.start, match.end, starts, ends)
+        for count, match in enumerate(self.kept):
+            if check is not None and count % _WORDS_PER_CHECK == 0:
+                check()
+            role = match.target.role
+            question = self.kb.questions[match.target.question]
+            if question.place and role in ("choice", "vague"):
+                self.places.append((match, self.affirmed(match.start, match.end)))
+            if role == "vague" and not supported(self, match):
+                continue
+            if role in ("choice", "topic", "vague"):
+                alternative = self._alternative(match, starts, ends)
                 self._read_fact(match, alternative)
-        for question_id, denied in self.denied.items():
+            elif role == "labword":
+                self.add_fact(question.id, match.target.value, match.start, match.end)
+        read_names(self, [m for m in self.kept if m.target.role == "name"])
+        read_panels(self, panel_lexicon(self.kb))
+        read_together(self)
+        for question_id, denied in self._denied.items():
             self._all_denied(self.kb.questions[question_id], denied)
+        attribute(self)
 
-    def _read_fact(self, match: _Match, alternative: bool) -> None:
-        """A choice's or question's phrase: affirmed, denied, or (hedged, 'A or B') nothing."""
-        question = self.kb.questions[match.target.question]
-        found = context(self.text, self.ws, match.start, match.end)
-        if alternative and found.polarity == "affirmed":
+    def _read_fact(self, match: Match, alternative: bool) -> None:
+        """A choice's or question's phrase: affirmed, denied, or left out with the reason."""
+        target = match.target
+        question = self.kb.questions[target.question]
+        if target.role in ("choice", "vague"):
+            value: Value = target.value
+        elif question.kind == "yesno":
+            value = "yes"
+        else:
+            value = ""  # a choice question's own subject: only its denial says something
+        via = f"described as '{self._quote(match.start, match.end)}'" if target.via else ""
+        self.add_fact(question.id, value, match.start, match.end, alternative, note=via)
+
+    def add_fact(
+        self,
+        question_id: str,
+        value: Value,
+        first: int,
+        end: int,
+        alternative: bool = False,
+        note: str = "",
+        via_name: bool = False,
+    ) -> None:
+        """Weigh one finding by its context: answer it, deny it, or leave it out."""
+        question = self.kb.questions[question_id]
+        qualifiers = self.ctx.qualifiers(first, end)
+        categories = [q.category for q in qualifiers]
+        if "negated" in categories:
+            cue = qualifiers[categories.index("negated")]
+            # a denied name's reading or a denied description is no evidence either way
+            self._negated(question, value, first, end, cue, via_name or bool(note))
             return
-        if found.polarity == "affirmed" and match.target.role == "choice":
-            self._add(question, match.target.value, match.start, match.end)
-        elif found.polarity == "affirmed" and question.kind == "yesno":
-            self._add(question, "yes", match.start, match.end)
-        elif found.polarity == "negated" and match.target.role == "choice":
-            denial = (str(match.target.value), found.first, found.end)
-            self.denied.setdefault(question.id, []).append(denial)
-        elif found.polarity == "negated" and _negative(question):
-            self._add(question, _negative(question), found.first, found.end)
+        blocking = next((q for q in qualifiers if q.category in BLOCKING), None)
+        if blocking is not None:
+            detail = f"'{self._quote(blocking.first, blocking.end)}'"
+            instead = dict(question.if_uncertain).get(str(value))
+            if blocking.category == "uncertain" and instead:
+                self._add(question, instead, first, end, f"uncertain ({detail})")
+                return
+            self.leave_out(question_id, value, first, end, blocking.category, detail)
+            return
+        if alternative:
+            self.leave_out(question_id, value, first, end, "uncertain", "one of alternatives")
+            return
+        historical = next((q for q in qualifiers if q.category == "historical"), None)
+        if historical is not None:
+            detail = f"'{self._quote(historical.first, historical.end)}'"
+            if question.current:
+                self.leave_out(question_id, value, first, end, "historical", detail)
+                return
+            note = note or f"in the past ({detail}), which counts for this question"
+        if value != "":
+            self._add(question, value, first, end, note)
 
-    def _add(self, question: Question, value: Value, first: int, end: int) -> None:
-        start, stop = self.ws[first].start, self.ws[end - 1].end
-        candidate = _Candidate(question.id, value, start, stop, _parsed(question, value))
-        self.direct.setdefault(question.id, []).append(candidate)
+    def _negated(
+        self, question: Question, value: Value, first: int, end: int, cue: Qualifier, name: bool
+    ) -> None:
+        start = min(first, cue.first)
+        stop = max(end, cue.end)
+        note = f"negated by '{self._quote(cue.first, cue.end)}'"
+        if name:
+            self.leave_out(question.id, value, start, stop, "negated", note)
+        elif value not in ("", "yes"):
+            self._denied.setdefault(question.id, []).append((str(value), start, stop))
+        elif negative(question):
+            self._add(question, negative(question), start, stop, note)
 
     def _all_denied(self, question: Question, denied: list[tuple[str, int, int]]) -> None:
         """'No RTA or medullary sponge kidney': every choice but the negative one is denied."""
-        negative = _negative(question)
-        others = {c.id for c in question.choices} - {negative}
-        if negative and others <= {value for value, _, _ in denied}:
+        refusal = negative(question)
+        others = {c.id for c in question.choices} - {refusal}
+        if refusal and others <= {value for value, _, _ in denied}:
             first = min(start for _, start, _ in denied)
-            self._add(question, negative, first, max(end for _, _, end in denied))
-
-    def _read_name(self, match: _Match) -> None:
-        """A measurement's name: the value after it, or a choice's word next to it."""
-        question = self.kb.questions[match.target.question]
-        measure = read_measure(question, self.text, self.ws, match.start, match.end)
-        if measure is not None:
-            answer, where = measure.answer, (measure.start, measure.end)
-            found = _Candidate(question.id, answer.value, *where, answer, measure.compatible)
-            found_in = self.bands if measure.compatible else self.direct
-            found_in.setdefault(question.id, []).append(found)
+            self._add(question, refusal, first, max(end for _, _, end in denied), "all denied")
             return
-        for first, end, value in self._qualified(match):
-            if context(self.text, self.ws, first, end).polarity == "affirmed":
-                self._add(question, value, first, end)
+        for value, start, stop in denied:
+            self.leave_out(question.id, value, start, stop, "negated")
 
-    def _qualified(self, name: _Match) -> Iterator[tuple[int, int, Value]]:
-        """A choice's word just after the measurement's name ('PTH raised') or just before it."""
-        after = skip_fillers(self.ws, name.end, ":=-")
-        for q in self.kept:
-            if q.target.question != name.target.question or q.target.role != "qualifier":
-                continue
-            between = self.ws[q.end : name.start + 1]
-            if q.start == after:
-                yield name.start, q.end, q.target.value
-            elif q.end in (name.start, name.start - 1) and not any(w.hard_before for w in between):
-                yield q.start, name.end, q.target.value
-
-    def resolve(self) -> dict[str, _Candidate]:
-        """One candidate per question: agreed facts, what they imply, then requirements."""
-        excluded: set[str] = set()
-        while True:
-            chosen, conflicts = self._agreed(excluded)
-            self._imply(chosen, conflicts, excluded)
-            unmet = {q for q in chosen if not _requirements_met(self.kb.questions[q], chosen)}
-            if not unmet:
-                return chosen
-            excluded |= unmet
-
-    def _agreed(
-        self, excluded: set[str]
-    ) -> tuple[dict[str, _Candidate], dict[str, list[_Candidate]]]:
-        chosen: dict[str, _Candidate] = {}
-        conflicts: dict[str, list[_Candidate]] = {}
-        for question_id in self.kb.questions:
-            if question_id in excluded:
-                continue
-            direct = _refined(self.kb.questions[question_id], self.direct.get(question_id, []))
-            found = _agree(direct, self.bands.get(question_id, []))
-            if isinstance(found, _Candidate):
-                chosen[question_id] = found
-            elif found:
-                conflicts[question_id] = found
-        return chosen, conflicts
-
-    def _imply(
-        self,
-        chosen: dict[str, _Candidate],
-        conflicts: dict[str, list[_Candidate]],
-        excluded: set[str],
-    ) -> None:
-        """Fill unanswered questions (or settle contradicted ones) from what answers imply."""
-        done: set[str] = set()
-        while True:
-            implied = _implications(self.kb, chosen, done)
-            done |= set(chosen)
-            added = False
-            for target, sources in implied.items():
-                if target in chosen or target in excluded or len(_distinct(sources)) != 1:
-                    continue
-                among = [c for c in conflicts.get(target, []) if c.value == sources[0].value]
-                chosen[target] = (
-                    among[0] if among else _implied(self.kb.questions[target], sources[0])
-                )
-                added = True
-            if not added:
-                return
-
-
-def _kept_matches(lexicon: Lexicon, ws: list[Word]) -> list[_Match]:
-    """Per question, the longest matches that do not overlap; a not-phrase hides its span."""
-    by_question: dict[str, list[_Match]] = {}
-    for start, end, target in lexicon.matches(ws):
-        by_question.setdefault(target.question, []).append(_Match(start, end, target))
-    kept: list[_Match] = []
-    for matches in by_question.values():
-        spans: list[tuple[int, int]] = []
-        for m in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
-            if (m.start, m.end) not in spans and not any(
-                s < m.end and m.start < e for s, e in spans
-            ):
-                spans.append((m.start, m.end))
-        blocked = {(m.start, m.end) for m in matches if m.target.role == "block"}
-        kept.extend(
-            m for m in matches if (m.start, m.end) in spans and (m.start, m.end) not in blocked
+    # -- what the parts of the pipeline call -------------------------------------------------
+    def _add(self, question: Question, value: Value, first: int, end: int, note: str) -> None:
+        start, stop = self.ws[first].start, self.ws[end - 1].end
+        candidate = Candidate(
+            question.id, value, start, stop, parsed(question, value), note=note, word=first
         )
+        self.add_candidate(candidate)
+
+    def add_candidate(self, candidate: Candidate) -> None:
+        self.direct.setdefault(candidate.question, []).append(candidate)
+
+    def add_measured(self, candidate: Candidate) -> None:
+        """A measured value: a band of a number (eGFR 22) or a value of a number question."""
+        found_in = self.bands if candidate.compatible else self.direct
+        found_in.setdefault(candidate.question, []).append(candidate)
+
+    def leave_out(
+        self, question: str, value: Value, first: int, end: int, reason: str, detail: str = ""
+    ) -> None:
+        start, stop = self.ws[first].start, self.ws[end - 1].end
+        self.left.append(LeftOut(question, value, start, stop, reason, detail))
+
+    def affirmed(self, start: int, end: int) -> bool:
+        return not self.ctx.qualifiers(start, end)
+
+    def usable_name(self, match: Match) -> bool:
+        """Whether a measurement's name is the patient's, now (for a `current` question)."""
+        question = self.kb.questions[match.target.question]
+        for qualifier in self.ctx.qualifiers(match.start, match.end):
+            blocked = qualifier.category in BLOCKING
+            if blocked or (qualifier.category == "historical" and question.current):
+                detail = f"'{self._quote(qualifier.first, qualifier.end)}'"
+                self.leave_out(question.id, "", match.start, match.end, qualifier.category, detail)
+                return False
+        return True
+
+    def skip_fillers(self, index: int, limit: int = 4) -> int:
+        """The first word from index on that is not a filler, or -1 past a clause mark."""
+        for _ in range(limit + 1):
+            if index >= len(self.ws) or self.ws[index].hard_before:
+                return -1
+            if not self.index.word_in("fillers", self.ws[index]):
+                return index
+            index += 1
+        return -1
+
+    def qualifier_at(self, index: int, question: str) -> tuple[int, Value] | None:
+        """The longest reading word of a question starting at a word: (its end, value)."""
+        found = [
+            m
+            for m in self._at.get(index, ())
+            if m.target.question == question and m.target.role == "qualifier"
+        ]
+        if not found:
+            return None
+        best = max(found, key=lambda m: m.end)
+        return best.end, best.target.value
+
+    def qualifier_ending_at(self, end: int, question: str) -> int | None:
+        """Where a reading word of a question starts that ends just before a word, or one
+        word before it ('normal gastric mucosa'), within the clause."""
+        for start in range(max(0, end - 5), end):
+            for m in self._at.get(start, ()):
+                qualifies = m.target.question == question and m.target.role == "qualifier"
+                joined = not any(w.hard_before for w in self.ws[m.end : end + 1])
+                if qualifies and m.end in (end, end - 1) and joined:
+                    return start
+        return None
+
+    def band_word_at(self, index: int, band: str) -> int:
+        """Where a word of a lab band ('within normal limits') starting at a word ends, or 0."""
+        for length in range(6, 0, -1):
+            key = tuple(w.key for w in self.ws[index : index + length])
+            if len(key) == length and self.index.has(band, key):
+                return index + length
+        return 0
+
+    def sentence_of(self, index: int) -> int:
+        return self.ctx.sentence[index]
+
+    def _alternative(self, match: Match, starts: set[int], ends: set[int]) -> bool:
+        """Whether the phrase is one side of 'A or B' / 'A versus B', another phrase the other."""
+        ws, start, end = self.ws, match.start, match.end
+        after = (
+            end + 1 < len(ws)
+            and self.index.word_in("alternatives", ws[end])
+            and not ws[end].hard_before
+            and end + 1 in starts
+        )
+        before = start >= 2 and self.index.word_in("alternatives", ws[start - 1])
+        return after or (before and start - 1 in ends)
+
+    def _quote(self, first: int, end: int) -> str:
+        return self.text[self.ws[first].start : self.ws[end - 1].end]
+
+
+def _all_matches(lexicon: Lexicon, ws: list[Word], check: Callable[[], None] | None) -> list[Match]:
+    found = []
+    for count, (start, end, target) in enumerate(lexicon.matches(ws)):
+        if check is not None and count % _WORDS_PER_CHECK == 0:
+            check()
+        found.append(Match(start, end, target))
+    return found
+
+
+def _kept(matches: list[Match]) -> list[Match]:
+    """Per question, the longest matches that do not overlap; a not-phrase hides its span."""
+    by_question: dict[str, list[Match]] = {}
+    for match in matches:
+        if match.target.role != "qualifier":
+            by_question.setdefault(match.target.question, []).append(match)
+    kept: list[Match] = []
+    for found in by_question.values():
+        taken: dict[int, int] = {}  # first word -> end of each kept span
+        spans: set[tuple[int, int]] = set()
+        for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+            if (m.start, m.end) in spans or not _overlaps(taken, m.start, m.end):
+                spans.add((m.start, m.end))
+                taken[m.start] = max(taken.get(m.start, 0), m.end)
+        blocked = {(m.start, m.end) for m in found if m.target.role == "block"}
+        kept.extend(m for m in found if (m.start, m.end) in spans - blocked)
     return sorted(kept, key=lambda m: (m.start, m.end))
 
 
-def _agree(
-    direct: list[_Candidate], bands: list[_Candidate]
-) -> _Candidate | list[_Candidate] | None:
-    """The one value the candidates agree on, the contradicting candidates, or None."""
-    values = _distinct(direct)
-    if bands:
-        defaults = _distinct(bands)
-        if len(defaults) != 1:
-            return None
-        if len(values) == 1 and values[0].value in defaults[0].compatible:
-            return values[0]
-        return defaults[0]  # a measured number outweighs a looser word ('CKD, eGFR 45')
-    if len(values) == 1:
-        return values[0]
-    return values or None
+_LONGEST_PHRASE = 12
 
 
-def _refined(question: Question, candidates: list[_Candidate]) -> list[_Candidate]:
-    """Without the values a more specific value also read refines ('renal failure', 'dialysis')."""
-    values = {c.value for c in candidates}
-    general = {g for v in values if (c := question.choice(str(v))) for g in c.refines}
-    return [c for c in candidates if c.value not in general]
-
-
-def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The first candidate of each distinct value, in the order of the text."""
-    seen: list[_Candidate] = []
-    for candidate in sorted(candidates, key=lambda c: c.start):
-        if not any(_same(candidate.value, s.value) for s in seen):
-            seen.append(candidate)
-    return seen
-
-
-def _same(a: Value, b: Value) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return abs(a - b) < 1e-9
-    return a == b
-
-
-def _negative(question: Question) -> str:
-    """The answer a denial of the whole question gives: no, or its negative (none) choice."""
-    if question.kind == "yesno":
-        return "no"
-    if question.negative:
-        return question.negative
-    return "none" if question.choice("none") else ""
-
-
-def _implications(
-    kb: KnowledgeBase, chosen: dict[str, _Candidate], done: set[str]
-) -> dict[str, list[_Candidate]]:
-    """For each question, the values the newly chosen answers (not no or none) imply for it."""
-    implied: dict[str, list[_Candidate]] = {}
-    for candidate in chosen.values():
-        question = kb.questions[candidate.question]
-        if candidate.question in done or candidate.value in ("no", _negative(question)):
-            continue
-        choice = question.choice(str(candidate.value))
-        for target, value in question.implies + (choice.implies if choice else ()):
-            implied.setdefault(target, []).append(
-                _Candidate(target, value, candidate.start, candidate.end, candidate.answer)
-            )
-    return implied
-
-
-def _implied(question: Question, source: _Candidate) -> _Candidate:
-    value = source.value
-    return _Candidate(question.id, value, source.start, source.end, _parsed(question, value))
-
-
-def _requirements_met(question: Question, chosen: dict[str, _Candidate]) -> bool:
-    return all(t in chosen and _same(chosen[t].value, v) for t, v in question.requires)
-
-
-def _parsed(question: Question, value: Value) -> ParsedAnswer:
-    choice = question.choice(str(value))
-    return ParsedAnswer(question.id, value, label=choice.label if choice else str(value))
+def _overlaps(taken: dict[int, int], start: int, end: int) -> bool:
+    """Whether a kept span overlaps ws[start:end] (spans are short: look only nearby)."""
+    for first in range(max(0, start - _LONGEST_PHRASE), end):
+        stop = taken.get(first)
+        if stop is not None and first < end and start < stop:
+            return True
+    return False

@@ -13,7 +13,7 @@ from typing import Literal
 
 from chatbot.errors import AnswerError
 from chatbot.knowledge.model import LAB_WORDS, UNKNOWN, Question, Unit, Value
-from chatbot.knowledge.text import normalise
+from chatbot.knowledge.text import NUMBER, normalise, number_key
 
 YES = (
     "y",
@@ -227,7 +227,7 @@ def _contained(words: str, *names: str) -> bool:
     return any(len(n) >= 3 and f" {n} " in padded for n in _names(*names))
 
 
-_NUMBER = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?|[-+]?[.,]\d+)\s*(.*?)\s*$")
+_NUMBER = re.compile(rf"^\s*([-+]?)({NUMBER}|[.,]\d+)\s*(.*?)\s*$")
 
 
 def parse_number(question: Question, text: str) -> ParsedAnswer:
@@ -235,8 +235,8 @@ def parse_number(question: Question, text: str) -> ParsedAnswer:
     match = _NUMBER.match(text.replace("\u00a0", " "))
     if not match:
         raise UnclearAnswer(f"{text.strip()!r} is not a number. {accepted(question)}")
-    number = float(match.group(1).replace(",", "."))
-    unit_text = match.group(2).rstrip(" .!")  # a sentence's full stop is not part of the unit
+    number = float(match.group(1) + number_key(match.group(2)))
+    unit_text = match.group(3).rstrip(" .!")  # a sentence's full stop is not part of the unit
     if unit_text:
         unit = find_unit(question, unit_text)
         if unit is None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chatbot.errors import Defect
+from chatbot.knowledge.text import is_specific
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -113,3 +114,12 @@ def _type_name(value: Any) -> str:
     names = {str: "text", bool: "true/false", int: "a number", float: "a number"}
     names |= {list: "a list", dict: "a table", type(None): "nothing"}
     return names.get(type(value), type(value).__name__)
+
+
+def read_phrases(r: TableReader, key: str) -> tuple[str, ...]:
+    """A list of phrases; each must have a word that is not generic ('no', 'other', 'none')."""
+    phrases = r.texts(key)
+    for text in phrases:
+        if not is_specific(text):
+            r.defect(key, f"{text!r} has no specific word and would match almost any text")
+    return phrases

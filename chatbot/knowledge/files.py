@@ -11,7 +11,9 @@ from typing import Any
 from chatbot.errors import Defect, KnowledgeBaseError
 from chatbot.knowledge.fields import did_you_mean
 
-SECTIONS = ("source", "question", "finding", "class", "rule")
+SECTIONS = (
+    "source", "question", "cue", "wordset", "panel", "description", "finding", "class", "rule"
+)  # fmt: skip
 
 
 def default_rules_dir() -> Path:

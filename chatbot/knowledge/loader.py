@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.errors import Defect, KnowledgeBaseError
+from chatbot.knowledge.bands import read_units
 from chatbot.knowledge.checks import check_contradicts, check_indeterminate, check_unique_rules
 from chatbot.knowledge.conditions import read_conditions, read_outcome
-from chatbot.knowledge.fields import TableReader, did_you_mean
+from chatbot.knowledge.fields import TableReader, did_you_mean, read_phrases
 from chatbot.knowledge.files import SECTIONS, items, read_files
 from chatbot.knowledge.model import (
     Choice,
@@ -20,7 +21,17 @@ from chatbot.knowledge.model import (
     Rule,
     Source,
     Subtype,
-    Unit,
+)
+from chatbot.knowledge.reading import (
+    Cue,
+    Description,
+    Panel,
+    ReadingVocabulary,
+    WordSet,
+    read_cue,
+    read_description,
+    read_panel,
+    read_wordset,
 )
 from chatbot.knowledge.strata import stratify
 from chatbot.knowledge.vocabulary import (
@@ -28,7 +39,6 @@ from chatbot.knowledge.vocabulary import (
     QUESTION_KEYS,
     check_references,
     read_pairs,
-    read_phrases,
     read_question_vocabulary,
 )
 
@@ -62,6 +72,7 @@ def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
         classes=loader.classes,
         rules=tuple(rules),
         strata=strata,
+        reading=ReadingVocabulary(loader.cues, loader.wordsets, loader.panels, loader.descriptions),
     )
 
 
@@ -74,6 +85,10 @@ class _Loader:
         self.questions: dict[str, Question] = {}
         self.findings: dict[str, Finding] = {}
         self.classes: dict[str, ConclusionClass] = {}
+        self.cues: dict[str, Cue] = {}
+        self.wordsets: dict[str, WordSet] = {}
+        self.panels: dict[str, Panel] = {}
+        self.descriptions: dict[str, Description] = {}
         self._rule_tables: list[tuple[str, int, Any]] = []
 
     def read(self, section: str, file: str, index: int, table: Any) -> None:
@@ -121,8 +136,8 @@ class _Loader:
         if kind not in QUESTION_KINDS:
             r.defect("kind", f"unknown kind {kind!r}", f"use one of {', '.join(QUESTION_KINDS)}")
         choices = self._choices(r) if kind == "choice" else ()
-        vocabulary = read_question_vocabulary(r, kind, choices, self._units, self.citation)
-        units = self._units(r) if kind == "number" else ()
+        vocabulary = read_question_vocabulary(r, kind, choices, read_units, self.citation)
+        units = read_units(r) if kind == "number" else ()
         if kind != "choice" and "choices" in r.table:
             r.defect("choices", f"only choice questions have choices (this one is {kind!r})")
         if kind != "number":
@@ -172,24 +187,6 @@ class _Loader:
             r.defect("choices", "a choice question needs at least two choices")
         return tuple(choices)
 
-    def _units(self, r: TableReader) -> tuple[Unit, ...]:
-        units = []
-        for index, table in enumerate(r.tables("units")):
-            u = r.element("units", index, table)
-            u.check_keys(("name", "factor"), ("synonyms", "infer"))
-            factor = u.number("factor", 1.0)
-            if factor <= 0:
-                u.defect("factor", "must be a positive number")
-            infer = u.table.get("infer", True)
-            if not isinstance(infer, bool):
-                u.defect("infer", "write true or false")
-            units.append(Unit(u.text("name"), factor, u.texts("synonyms"), infer is not False))
-        if not units:
-            r.defect("units", "a number needs at least one unit (the first is canonical)")
-        elif units[0].factor != 1.0:
-            r.defect("units", "the first unit is canonical: its factor must be 1")
-        return tuple(units)
-
     def _read_finding(self, r: TableReader, item_id: str, order: int) -> Finding:
         r.check_keys(("id", "text", "kind"), ("values", "units", "contradicts"))
         kind = r.text("kind")
@@ -198,9 +195,21 @@ class _Loader:
         values = r.texts("values")
         if kind == "choice" and len(values) < 2:
             r.defect("values", "a choice finding lists at least two values")
-        units = self._units(r) if kind == "number" else ()
+        units = read_units(r) if kind == "number" else ()
         contradicts = r.texts("contradicts")
         return Finding(item_id, r.text("text"), kind, r.file, values, units, contradicts)  # type: ignore[arg-type]
+
+    def _read_cue(self, r: TableReader, item_id: str, order: int) -> Cue:
+        return read_cue(r, item_id, self.citation(r))
+
+    def _read_wordset(self, r: TableReader, item_id: str, order: int) -> WordSet:
+        return read_wordset(r, item_id)
+
+    def _read_panel(self, r: TableReader, item_id: str, order: int) -> Panel:
+        return read_panel(r, item_id, self.citation(r), self.questions)
+
+    def _read_description(self, r: TableReader, item_id: str, order: int) -> Description:
+        return read_description(r, item_id, self.citation(r), self.questions)
 
     def _read_class(self, r: TableReader, item_id: str, order: int) -> ConclusionClass:
         r.check_keys(("id", "label", "summary"), ("subtypes",))
@@ -266,6 +275,10 @@ class _Loader:
 _REGISTRY = {
     "source": "sources",
     "question": "questions",
+    "cue": "cues",
+    "wordset": "wordsets",
+    "panel": "panels",
+    "description": "descriptions",
     "finding": "findings",
     "class": "classes",
 }

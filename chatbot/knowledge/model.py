@@ -16,8 +16,10 @@ from chatbot.knowledge.questions import (
     Pairs,
     Question,
     QuestionKind,
+    Support,
     Unit,
 )
+from chatbot.knowledge.reading import ReadingVocabulary
 
 UNKNOWN = "unknown"
 INDETERMINATE = "indeterminate"
@@ -124,6 +126,8 @@ class KnowledgeBase:
     classes: Mapping[str, ConclusionClass]
     rules: tuple[Rule, ...]
     strata: Mapping[str, int] = field(default_factory=dict)
+    reading: ReadingVocabulary = field(default_factory=ReadingVocabulary)
+    """How case descriptions are read: context cues, word sets, panels, descriptions."""
     _owned: dict[Callable[[KnowledgeBase], Any], Any] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
@@ -192,5 +196,5 @@ class KnowledgeBase:
 
 __all__ = [
     "LAB_WORDS", "Choice", "Citation", "NumberChoices", "NumberRange", "Pairs", "Question",
-    "QuestionKind", "Source", "Unit",
+    "QuestionKind", "Source", "Support", "Unit",
 ]  # fmt: skip

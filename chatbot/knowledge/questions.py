@@ -73,6 +73,16 @@ class NumberChoices:
 
 
 @dataclass(frozen=True)
+class Support:
+    """Vague words of a question read from a description only near one of `near` (words, or
+    `@name` for a word set): "tendon" is a site when a calcification is named beside it."""
+
+    terms: tuple[str, ...]
+    near: tuple[str, ...]
+    within: int = 4
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     text: str
@@ -106,6 +116,20 @@ class Question:
     """A choice question that takes several choices at once ("lung and stomach")."""
     several_imply: Pairs = ()
     """Answers that follow when several choices are given (several sites: widespread)."""
+    current: bool = False
+    """Only what holds now answers it: a historical mention ('calcium was 3.1 before
+    treatment', 'parathyroidectomy ten years ago') is left out."""
+    place: bool = False
+    """The question that says where the deposit is: what local findings are attributed by."""
+    local: bool = False
+    """It is about the deposit's own place: a mention in a sentence about another site only
+    ('an intramuscular injection in the buttock') is left out as elsewhere."""
+    supported: tuple[Support, ...] = ()
+    if_uncertain: Pairs = ()
+    """(choice, choice): what an uncertain mention of a choice gives ('the differential
+    included osteosarcoma': a suspected sarcoma), where the uncertainty is itself the answer."""
+    lab_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """For a lab: words that report it in a band ('hypercalcaemia': raised)."""
 
     @property
     def unit(self) -> str:

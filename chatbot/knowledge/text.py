@@ -11,8 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_SPELLINGS = (("ae", "e"), ("oe", "e"), ("isation", "ization"), ("our", "or"), ("tre", "ter"))
-
 
 @functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
@@ -21,13 +19,45 @@ def normalise(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("'", "").replace("\u2019", "")
     text = re.sub(r"[^a-z0-9?]+", " ", text).strip()
-    for british, american in _SPELLINGS:
-        text = text.replace(british, american)
-    return text
+    return " ".join(american(word) for word in text.split(" "))
 
 
+# Each fold is a pattern of one word, so "treatment", "four" and "shoe" keep their letters.
+_AE = re.compile(r"(?<=.)ae(?=.)|^ae(?=[^r])")
+"""ae inside a word (haematoma, paediatric, aetiology), not at its end (vertebrae) or in
+aer- (aerobic)."""
+_OE = re.compile(r"^oe|oe(?=dem|soph|str)|(?<=rrh)oe|(?<=pn)oe|(?<=c)oe(?=li)|(?<=f)oe(?=t)")
+"""oe where only British spelling has it: oedema, oesophagus, oestrogen, lymphoedema,
+diarrhoea, dyspnoea, coeliac, foetus; never shoe, does or poem."""
+_ISE = re.compile(r"(?<=[a-z]{2}[abd-tx-z])is(?=(?:e|ed|es|ing|ation|ations)$)")
+"""-ise, -ised, -ising, -isation after a stem of three letters or more (hyalinised, ionised,
+immobilisation); raise and arise are too short, and -cise, -uise, -vise, -wise (excise,
+bruise, revise, otherwise) are American spellings too."""
+_OUR = re.compile(r"(?<=[a-z]{2})our(?=(?:s|al|ed|ing|ful|ite|ites|able|less)?$)")
+"""-our at the end of a word or before a suffix (tumour, tumours, behavioural, coloured)."""
+_OUR_KEPT = frozenset("flour amour detour contour devour".split())
+"""Words whose -our is no British spelling (four, hour, your and the like are too short)."""
+_RE = re.compile(r"(?<=[a-z]{2})([tb])re(s?)$")
+"""centre, litre, fibre, calibre and their plurals: never treatment or tremor."""
+_RE_KEPT = frozenset(("timbre", "timbres"))
+
+
+@functools.lru_cache(maxsize=16384)
+def american(word: str) -> str:
+    """One lower-case word in American spelling where British spelling differs regularly."""
+    word = _ISE.sub("iz", _OE.sub("e", _AE.sub("e", word)))
+    our = _OUR.search(word)
+    if our and word[: our.end()] not in _OUR_KEPT:
+        word = word[: our.start()] + "or" + word[our.end() :]
+    return word if word in _RE_KEPT else _RE.sub(r"\1er\2", word)
+
+
+NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:[.,\u00b7]\d+)?"
+"""A number as written: '1,150' and '12,000' (a comma before exactly three digits groups
+thousands), '2.35', '2,35' (a decimal comma) and '2·9' (a middle dot)."""
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _TOKEN = re.compile(
-    r"(?P<number>\d+(?:[.,]\d+)?)|(?P<word>[^\W_]+(?:['’][^\W_]+)*\+*)|(?P<mark>[^\w\s])"
+    rf"(?P<number>{NUMBER})|(?P<word>[^\W_]+(?:['’][^\W_]+)*\+*)|(?P<times>×)|(?P<mark>[^\w\s])"
 )
 HARD_MARKS = frozenset(".,;:!?()[]{}")
 GENERIC = frozenset(
@@ -85,9 +115,18 @@ def words(text: str) -> list[Word]:
     return found
 
 
+def number_key(raw: str) -> str:
+    """A number as written (NUMBER) as Python reads it: '1,150' -> '1150', '2·9' -> '2.9'."""
+    if _THOUSANDS.fullmatch(raw):
+        return raw.replace(",", "")
+    return raw.replace(",", ".").replace("\u00b7", ".")
+
+
 def _keys(raw: str, is_number: bool) -> list[str]:
     if is_number:
-        return [raw.replace(",", ".")]
+        return [number_key(raw)]
+    if raw == "×":
+        return ["x"]  # 'Ca×P' is written as 'Ca x P' is
     base = raw.rstrip("+")
     plus = raw[len(base) :]
     parts = [fold(part) for part in normalise(base).split()]

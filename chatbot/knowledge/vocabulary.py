@@ -5,25 +5,24 @@ Part of the loader: defects are recorded with file, question and field, never ra
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from chatbot.errors import Defect
-from chatbot.knowledge.fields import TableReader, did_you_mean
+from chatbot.knowledge.bands import CitationReader, UnitsReader, read_number_choices
+from chatbot.knowledge.fields import TableReader, did_you_mean, read_phrases
 from chatbot.knowledge.model import (
+    LAB_WORDS,
     Choice,
-    Citation,
-    NumberChoices,
-    NumberRange,
     Pairs,
     Question,
-    Unit,
+    Support,
 )
-from chatbot.knowledge.text import is_specific, phrase_key
+from chatbot.knowledge.text import phrase_key
 
 QUESTION_KEYS = (
     "phrases", "names", "not_phrases", "answer_only", "negative", "implies", "requires",
-    "number_choices",
+    "number_choices", "current", "local", "place", "supported", "words", "if_uncertain",
 )  # fmt: skip
 CHOICE_KEYS = ("phrases", "implies", "refines")
 _KINDS = {
@@ -33,21 +32,10 @@ _KINDS = {
     "negative": ("choice",),
     "implies": ("yesno", "choice"),
     "number_choices": ("choice",),
+    "supported": ("choice",),
+    "words": ("number",),
+    "if_uncertain": ("choice",),
 }
-_LOWER = {"from": True, "above": False}
-_UPPER = {"to": True, "below": False}
-
-UnitsReader = Callable[[TableReader], tuple[Unit, ...]]
-CitationReader = Callable[[TableReader], Citation]
-
-
-def read_phrases(r: TableReader, key: str) -> tuple[str, ...]:
-    """A list of phrases; each must have a word that is not generic ('no', 'other', 'none')."""
-    phrases = r.texts(key)
-    for text in phrases:
-        if not is_specific(text):
-            r.defect(key, f"{text!r} has no specific word and would match almost any text")
-    return phrases
 
 
 def read_pairs(r: TableReader, key: str) -> Pairs:
@@ -71,22 +59,86 @@ def read_question_vocabulary(
         if key in r.table and kind not in kinds:
             r.defect(key, f"only {' and '.join(kinds)} questions take {key}")
     names = read_phrases(r, "names")
+    answer_only = _answer_only(r, choices)
     fields: dict[str, Any] = {
         "phrases": read_phrases(r, "phrases"),
         "names": names,
         "not_phrases": read_phrases(r, "not_phrases"),
-        "answer_only": _answer_only(r, choices),
+        "answer_only": answer_only,
         "negative": _negative(r, choices),
         "implies": read_pairs(r, "implies"),
         "requires": read_pairs(r, "requires"),
         "number_choices": None,
+        "current": _flag(r, "current"),
+        "local": _flag(r, "local"),
+        "place": _flag(r, "place"),
+        "supported": _supported(r, answer_only),
+        "lab_words": _lab_words(r),
+        "if_uncertain": _choice_pairs(r, "if_uncertain", choices),
     }
     if "number_choices" in r.table and kind == "choice":
         bands = r.sub("number_choices")
-        fields["number_choices"] = _number_choices(bands, names, choices, read_units, read_citation)
+        fields["number_choices"] = read_number_choices(
+            bands, names, choices, read_units, read_citation
+        )
     _check_one_meaning(r, choices, fields["answer_only"], fields["not_phrases"])
     _check_refines(r, choices)
     return fields
+
+
+def _choice_pairs(r: TableReader, key: str, choices: tuple[Choice, ...]) -> Pairs:
+    """A table of choice = choice, both of this question."""
+    pairs = read_pairs(r, key)
+    ids = [c.id for c in choices]
+    for one, other in pairs:
+        for choice_id in (one, other):
+            if choice_id not in ids:
+                hint = did_you_mean(choice_id, ids)
+                r.defect(f"{key}.{one}", f"unknown choice {choice_id!r}", hint)
+    return pairs
+
+
+def _flag(r: TableReader, key: str) -> bool:
+    value = r.table.get(key, False)
+    if not isinstance(value, bool):
+        r.defect(key, "write true or false")
+    return value is True
+
+
+def _supported(r: TableReader, answer_only: tuple[str, ...]) -> tuple[Support, ...]:
+    """Each entry's terms must be answer_only words: they are read only near support."""
+    vague = {phrase_key(t) for t in answer_only}
+    found = []
+    for index, table in enumerate(r.tables("supported")):
+        e = r.element("supported", index, table)
+        e.check_keys(("terms", "near"), ("within",))
+        terms, near = e.texts("terms"), e.texts("near")
+        for term in terms:
+            if phrase_key(term) not in vague:
+                e.defect("terms", f"{term!r} is not listed in answer_only", "list it there first")
+        if not terms or not near:
+            e.defect("near" if terms else "terms", "list at least one")
+        within = e.integer("within", 4)
+        if not 1 <= within <= 12:
+            e.defect("within", "write a number of words from 1 to 12")
+        found.append(Support(terms, near, within))
+    return tuple(found)
+
+
+def _lab_words(r: TableReader) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`words = { raised = [...], low = [...] }`: words that report a lab in a band."""
+    table = r.table.get("words", {})
+    if not isinstance(table, dict):
+        r.defect("words", 'expected a table, e.g. { raised = ["hypercalcaemia"] }')
+        return ()
+    found = []
+    for band in table:
+        if band not in LAB_WORDS:
+            r.defect(f"words.{band}", "unknown band", f"use one of {', '.join(LAB_WORDS)}")
+        found.append((band, read_phrases(r.sub("words"), band)))
+    if found and "reference" not in r.table:
+        r.defect("words", "only a number question with a reference range takes words")
+    return tuple(found)
 
 
 def _check_refines(r: TableReader, choices: tuple[Choice, ...]) -> None:
@@ -144,75 +196,6 @@ def _check_one_meaning(
                     f"{text!r} would mean both {other!r} and {choice.id!r} in a description",
                     "list it under answer_only, or keep it in one choice",
                 )
-
-
-def _number_choices(
-    r: TableReader,
-    names: tuple[str, ...],
-    choices: tuple[Choice, ...],
-    read_units: UnitsReader,
-    read_citation: CitationReader,
-) -> NumberChoices:
-    r.check_keys(("ranges", "source"), ("names", "units", "plausible"))
-    own_names = read_phrases(r, "names") or names
-    if not own_names:
-        r.defect("names", "name the measurement (here or as the question's names)")
-    ranges = tuple(
-        _range(r.element("ranges", i, t), choices) for i, t in enumerate(r.tables("ranges"))
-    )
-    if not ranges:
-        r.defect("ranges", "list at least one range, e.g. { below = 15, choices = [...] }")
-    _check_overlaps(r, ranges)
-    return NumberChoices(own_names, read_units(r), ranges, read_citation(r), r.range("plausible"))
-
-
-def _range(r: TableReader, choices: tuple[Choice, ...]) -> NumberRange:
-    r.check_keys(("choices",), (*_LOWER, *_UPPER))
-    chosen = r.texts("choices")
-    if not chosen:
-        r.defect("choices", "list the choices this range is consistent with (the first by default)")
-    for choice_id in chosen:
-        if choice_id not in {c.id for c in choices}:
-            r.defect(
-                "choices",
-                f"unknown choice {choice_id!r}",
-                did_you_mean(choice_id, [c.id for c in choices]),
-            )
-    low, low_inclusive = _bound(r, _LOWER)
-    high, high_inclusive = _bound(r, _UPPER)
-    if low is None and high is None:
-        r.defect("", "a range needs a bound: from, above, below or to")
-    elif low is not None and high is not None and low >= high:
-        r.defect("", f"the lower bound ({low:g}) must be below the upper bound ({high:g})")
-    return NumberRange(chosen, low, low_inclusive, high, high_inclusive)
-
-
-def _bound(r: TableReader, keys: Mapping[str, bool]) -> tuple[float | None, bool]:
-    given = [key for key in keys if key in r.table]
-    if len(given) > 1:
-        r.defect(given[1], f"give only one of {' or '.join(keys)}")
-    if not given:
-        return None, True
-    return r.number(given[0]), keys[given[0]]
-
-
-def _check_overlaps(r: TableReader, ranges: tuple[NumberRange, ...]) -> None:
-    for index, one in enumerate(ranges):
-        for other in ranges[index + 1 :]:
-            if _overlap(one, other):
-                r.defect("ranges", "two ranges overlap: a number must fall in at most one")
-                return
-
-
-def _overlap(a: NumberRange, b: NumberRange) -> bool:
-    return _below(a, b) is False and _below(b, a) is False
-
-
-def _below(a: NumberRange, b: NumberRange) -> bool:
-    """Whether every value of a lies below every value of b."""
-    if a.high is None or b.low is None:
-        return False
-    return a.high < b.low or (a.high == b.low and not (a.high_inclusive and b.low_inclusive))
 
 
 def check_references(questions: Mapping[str, Question], defects: list[Defect]) -> None:

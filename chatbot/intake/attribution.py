@@ -1,0 +1,175 @@
+"""Attribution: which findings are about the deposit being asked about. A place is the
+deposit's when it is tied to a word naming the deposit ('calcification of the lungs',
+'pancreatic calcification'); several such places are several sites. A finding of a `local`
+question (an injection, necrosis) whose nearest place is not one of the deposit's is left out
+as elsewhere. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from chatbot.intake.candidates import WEAK, Candidate, LeftOut, distinct, parsed
+from chatbot.intake.lexicon import Lexicon, Target
+from chatbot.intake.view import Match, ReadingView
+from chatbot.knowledge.model import KnowledgeBase, Question
+
+AFTER_DEPOSIT = 6
+"""'calcification of the left lower lobe of the lung': at most this many words between."""
+BEFORE_DEPOSIT = 1
+"""'renal medullary calcification': at most this many words between place and deposit."""
+
+
+def attribute(reading: ReadingView) -> None:
+    place = next((q for q in reading.kb.questions.values() if q.place), None)
+    if place is None:
+        return
+    mentions = sorted((m for m, affirmed in reading.places if affirmed), key=lambda m: m.start)
+    tied = _tied_places(reading, _deposits(reading), mentions)
+    chosen = _deposit_places(reading, place, tied)
+    for question in reading.kb.questions.values():
+        if question.local:
+            _local(reading, question, mentions, chosen)
+
+
+def _deposit_places(reading: ReadingView, place: Question, tied: list[Match]) -> set[str]:
+    """Settle the place question on the places tied to the deposit; their values."""
+    candidates = reading.direct.get(place.id, [])
+    mine = [c for c in candidates if any(c.word == m.start for m in tied)]
+    if not mine:  # no place is tied to the deposit: each one read is only a guess
+        reading.direct[place.id] = [replace(c, strength=WEAK) for c in candidates]
+        return {str(c.value) for c in candidates}
+    values = distinct(mine)
+    if len(values) > 1 and place.several:
+        ids = [c.id for c in place.choices]  # in choice order, as a typed answer is
+        ordered = tuple(sorted((str(c.value) for c in values), key=ids.index))
+        first = values[0]
+        combined = Candidate(
+            place.id,
+            ordered,
+            min(c.start for c in values),
+            max(c.end for c in values),
+            parsed(place, ordered),
+            note="several places of the deposit",
+            word=first.word,
+        )
+        reading.direct[place.id] = [combined]
+    else:
+        reading.direct[place.id] = mine
+    for candidate in candidates:
+        if candidate not in mine:
+            reading.leave_out(
+                place.id,
+                candidate.value,
+                candidate.word,
+                candidate.word + 1,
+                "elsewhere",
+                "not named as a place of the deposit",
+            )
+    return {str(c.value) for c in values}
+
+
+def _local(
+    reading: ReadingView, question: Question, places: list[Match], deposit: set[str]
+) -> None:
+    """Leave out a local finding whose nearest place, in its sentence, is another place."""
+    if not deposit:
+        return
+    kept = []
+    for candidate in reading.direct.get(question.id, []):
+        nearest = _nearest(reading, candidate, places)
+        if nearest is not None and str(nearest.target.value) not in deposit:
+            where = reading.text[reading.ws[nearest.start].start : reading.ws[nearest.end - 1].end]
+            reading.left.append(_elsewhere(candidate, f"about the {where}, not the deposit"))
+            continue
+        kept.append(candidate)
+    if question.id in reading.direct:
+        reading.direct[question.id] = kept
+
+
+def _nearest(reading: ReadingView, candidate: Candidate, places: list[Match]) -> Match | None:
+    """The place a finding is about: the one it names ('necrosis of the skin'), else the
+    nearest in its sentence."""
+    if candidate.word < 0:
+        return None
+    sentence = reading.sentence_of(candidate.word)
+    same = [m for m in places if reading.sentence_of(m.start) == sentence]
+    ws = reading.ws
+    for place in sorted(same, key=lambda m: m.start):
+        gap = ws[candidate.word + 1 : place.start]
+        if 0 < len(gap) <= AFTER_DEPOSIT and reading.index.word_in("deposit_links", gap[0]):
+            if not any(w.hard_before for w in ws[candidate.word + 1 : place.start + 1]):
+                return place
+    return min(same, key=lambda m: abs(m.start - candidate.word), default=None)
+
+
+def _elsewhere(candidate: Candidate, detail: str) -> LeftOut:
+    return LeftOut(
+        candidate.question, candidate.value, candidate.start, candidate.end, "elsewhere", detail
+    )
+
+
+def _deposits(reading: ReadingView) -> list[tuple[int, int]]:
+    """The affirmed words naming the deposit ('calcified', not 'non-calcified'), each with
+    the lesion word after it ('calcified nodules')."""
+    lexicon = deposit_lexicon(reading.kb)
+    found = []
+    for start, end, _ in lexicon.matches(reading.ws):
+        if not reading.affirmed(start, end):
+            continue
+        if end < len(reading.ws) and not reading.ws[end].hard_before:
+            end += reading.index.word_in("lesion", reading.ws[end])
+        found.append((start, end))
+    return found
+
+
+def _tied_places(
+    reading: ReadingView, deposits: list[tuple[int, int]], mentions: list[Match]
+) -> list[Match]:
+    """The places tied to a deposit: the first after it ('calcification of the lungs', and a
+    list joined to it: 'of the gastric mucosa and lungs') and the one just before it
+    ('pulmonary calcification')."""
+    tied: list[Match] = []
+    for start, end in deposits:
+        after = [m for m in mentions if m.start >= end and _linked(reading, end, m.start)]
+        if after:
+            tied.append(after[0])
+            for mention in mentions:
+                if mention.start > tied[-1].start and _listed(reading, tied[-1], mention):
+                    tied.append(mention)
+        tied.extend(m for m in mentions if m.end <= start and _before(reading, m, start))
+    return tied
+
+
+def _linked(reading: ReadingView, end: int, start: int) -> bool:
+    ws = reading.ws
+    gap = ws[end:start]
+    if len(gap) > AFTER_DEPOSIT or any(w.hard_before for w in ws[end : start + 1]):
+        return False
+    return not gap or reading.index.word_in("deposit_links", gap[0])
+
+
+def _listed(reading: ReadingView, previous: Match, mention: Match) -> bool:
+    """'the gastric mucosa and lungs': a place joined to a tied one by 'and' or a comma."""
+    gap = reading.ws[previous.end : mention.start]
+    if len(gap) > 2 or any(";" in w.before or "." in w.before for w in gap):
+        return False
+    joined = any(reading.index.word_in("list_joiners", w) for w in gap)
+    return joined or "," in reading.ws[mention.start].before
+
+
+def _before(reading: ReadingView, place: Match, start: int) -> bool:
+    gap = reading.ws[place.end : start]
+    hard = any(w.hard_before for w in reading.ws[place.end : start + 1])
+    return len(gap) <= BEFORE_DEPOSIT and not hard
+
+
+def deposit_lexicon(kb: KnowledgeBase) -> Lexicon:
+    return kb.owned(_build_deposits)
+
+
+def _build_deposits(kb: KnowledgeBase) -> Lexicon:
+    lexicon = Lexicon()
+    for word in kb.reading.words("deposit"):
+        lexicon.add(word, Target("", "choice", word))
+    return lexicon
