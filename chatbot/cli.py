@@ -31,6 +31,7 @@ from chatbot.knowledge.text import safe
 from chatbot.transcripts.coverage import coverage
 from chatbot.transcripts.replay import transcript_files, transcript_paths
 from chatbot.transcripts.update import replay_files
+from chatbot.ui.casetext import case_data, case_lines
 from chatbot.ui.listings import (
     GRAPH_FORMATS,
     check_lines,
@@ -43,7 +44,7 @@ from chatbot.ui.listings import (
     rule_list_lines,
 )
 from chatbot.ui.plain import play, run_plain, stdin_lines
-from chatbot.ui.report import assessment_data, assessment_lines, extracted_data, extracted_lines
+from chatbot.ui.report import assessment_data, assessment_lines
 from chatbot.ui.words import DISCLAIMER
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -216,14 +217,14 @@ def _resume_path(value: str) -> Path:
 def classify_command(args: argparse.Namespace) -> int:
     """Classify from QUESTION=ANSWER arguments, a case description, or both (arguments win)."""
     kb = knowledge_base(args)
-    assessment, extracted = classify(kb, args.answers, args.case)
+    assessment, found = classify(kb, args.answers, args.case)
     if args.json:
         data = assessment_data(kb, assessment)
         if args.case is not None:
-            data["extracted"] = extracted_data(extracted)
+            data |= case_data(found.items, found.omitted)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
-    read = extracted_lines(kb, extracted) if args.case is not None else []
+    read = case_lines(kb, found.items, found.omitted) if args.case is not None else []
     show([*read, *assessment_lines(kb, assessment)])
     return EXIT_OK
 

@@ -124,8 +124,8 @@ def read_texts() -> list[Reading]:
     for case in cases:
         entry = answers[case["id"]]
         gold = parse_assignments(kb, [f"{q}={v}" for q, v in entry["answers"].items()])
-        assessment, extracted = classify(kb, [], case["text"])
-        read = {item.question: item.value for item in extracted}
+        assessment, text_read = classify(kb, [], case["text"])
+        read = {item.question: item.value for item in text_read.items}
         expected = (
             case["class"],
             *case.get("also_accept", ()),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,9 +70,11 @@ def test_ctrl_c_while_an_answer_is_worked_out_lets_the_turn_finish(
     on to the next question instead of stopping with a traceback."""
     respond = Consultation.respond
 
-    def interrupted(self: Consultation, text: str) -> list[Block]:
+    def interrupted(
+        self: Consultation, text: str, check: Callable[[], None] | None = None
+    ) -> list[Block]:
         os.kill(os.getpid(), signal.SIGINT)
-        return respond(self, text)
+        return respond(self, text, check)
 
     monkeypatch.setattr(Consultation, "respond", interrupted)
     recorder = Recorder()
@@ -80,6 +82,31 @@ def test_ctrl_c_while_an_answer_is_worked_out_lets_the_turn_finish(
     assert code == 0
     assert consultation.answers == {"casing": "dented", "temperature": 120.0}
     assert "> 120" in recorder.lines and recorder.lines[-1].startswith("Question 3:")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_while_a_description_is_read_abandons_the_reading(
+    real_kb: KnowledgeBase, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long reading gives way to Ctrl-C: nothing read is used, the answers given before
+    stay, the REPL says so and goes on."""
+    import chatbot.consultation.state as state
+
+    reading = state.read_description
+
+    def interrupted(
+        kb: KnowledgeBase, text: str, check: Callable[[], None] | None = None
+    ) -> object:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands while the text is being read
+        return reading(kb, text, check)
+
+    monkeypatch.setattr(state, "read_description", interrupted)
+    recorder = Recorder()
+    keys = "lung\ncase 72-year-old on dialysis, calcium 3.1 mmol/L, PTH raised\n\x04"
+    code, consultation = run(real_kb, pipe, keys, recorder=recorder)
+    assert code == 0
+    assert consultation.answers == {"site": "lung"} and consultation.case is None
+    assert any("Reading stopped (Ctrl-C)" in line for line in recorder.lines)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 

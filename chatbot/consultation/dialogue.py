@@ -7,7 +7,7 @@ give the same blocks in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from chatbot.consultation.blocks import Block, Note, Problem, Welcome
 from chatbot.consultation.commands import find_command
@@ -22,8 +22,10 @@ class Consultation(ConsultationState):
     def start(self) -> list[Block]:
         return [Welcome(), *self.next_blocks()]
 
-    def respond(self, text: str) -> list[Block]:
-        """Handle one line of input: a command, or an answer to the current question."""
+    def respond(self, text: str, check: Callable[[], None] | None = None) -> list[Block]:
+        """Handle one line of input: a command, or an answer to the current question.
+        `check` may raise KeyboardInterrupt to abandon a long reading of a description."""
+        self.check = check
         text = text.strip()
         command, argument = find_command(text)
         if command is not None:

@@ -17,26 +17,40 @@ EXIT_INTERRUPTED = 130
 """The exit status of a program stopped by Ctrl-C (128 + SIGINT), as shells report it."""
 
 
+class Held:
+    """The Ctrl-C held during a turn. A long step that may safely stop (reading a pasted
+    description, which changes nothing until it is done) calls `check` now and then."""
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if Ctrl-C came; it stays held, so the shell still hears
+        of it when the turn ends."""
+        if self.received:
+            raise KeyboardInterrupt
+
+
 @contextmanager
-def held_interrupt() -> Iterator[None]:
+def held_interrupt() -> Iterator[Held]:
     """Run the block to its end even if Ctrl-C comes; raise KeyboardInterrupt after it then.
 
     Outside the main thread (where signal handlers cannot be set) the block runs as it is.
     """
+    held = Held()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield held
         return
-    received: list[int] = []
 
     def hold(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
+        held.received.append(signum)
 
     previous = signal.signal(signal.SIGINT, hold)
     try:
-        yield
+        yield held
     finally:
         signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
-    if received:
+    if held.received:
         raise KeyboardInterrupt
 
 

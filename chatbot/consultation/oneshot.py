@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from chatbot.engine.engine import Engine
 from chatbot.errors import AnswerError
-from chatbot.intake.reader import Extracted, extract
+from chatbot.intake.reader import CaseText, read_description
 from chatbot.knowledge.answers import parse_answer
 from chatbot.knowledge.fields import did_you_mean
 from chatbot.knowledge.model import KnowledgeBase, Value
@@ -16,14 +16,14 @@ from chatbot.reasoning.assessment import Assessment, assess
 
 def classify(
     kb: KnowledgeBase, pairs: Sequence[str], case: str | None
-) -> tuple[Assessment, list[Extracted]]:
+) -> tuple[Assessment, CaseText]:
     """The assessment of the answers, and what was read from the case description (the
     pairs win over what the description says). A description nothing could be read from
     still gets its assessment: the best grade the answers allow and the questions pending."""
-    extracted = extract(kb, case) if case is not None else []
-    answers = {item.question: item.value for item in extracted}
+    found = read_description(kb, case) if case is not None else CaseText((), ())
+    answers = {item.question: item.value for item in found.items}
     answers |= parse_assignments(kb, pairs)
-    return assess(Engine(kb), answers), extracted
+    return assess(Engine(kb), answers), found
 
 
 def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:

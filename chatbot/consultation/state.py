@@ -7,6 +7,8 @@ blocks in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from chatbot.consultation.blocks import (
     Ask,
     AskUnit,
@@ -20,8 +22,8 @@ from chatbot.consultation.blocks import (
 )
 from chatbot.engine.engine import Engine
 from chatbot.errors import AnswerError
-from chatbot.intake.reader import extract
-from chatbot.intake.review import CaseReview
+from chatbot.intake.reader import read_description
+from chatbot.intake.review import CaseRead, CaseReview
 from chatbot.knowledge.answers import AmbiguousUnit, ParsedAnswer, find_unit, parse_answer
 from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Question, Value
 from chatbot.reasoning.assessment import Assessment, assess
@@ -30,12 +32,15 @@ NOTHING_READ = (
     "No answer could be read from that description; the questions go on from here, "
     "so answer them one by one."
 )
+ABANDONED = "Reading stopped (Ctrl-C): nothing from the description was used."
 
 
 class ConsultationState:
     """One guided consultation over a knowledge base: its answers and what it is asking."""
 
     def __init__(self, kb: KnowledgeBase, engine: Engine | None = None) -> None:
+        self.check: Callable[[], None] | None = None
+        """Raises KeyboardInterrupt to abandon a long reading (set for each input)."""
         self.kb = kb
         self.engine = engine or Engine(kb)
         self.quit = False
@@ -153,10 +158,14 @@ class ConsultationState:
         """Read a pasted case description; its answers wait for the user's ok."""
         if not text.strip():
             return [Problem("case needs a description, e.g. case caseous necrosis, Ca 9.1 mg/dL")]
-        items = extract(self.kb, text)
-        if not items:
-            return [Note(NOTHING_READ), *self.reask()]
-        self.case = CaseReview(self.kb, items)
+        try:
+            found = read_description(self.kb, text, self.check)
+        except KeyboardInterrupt:  # Ctrl-C while reading: nothing was changed
+            return [Note(ABANDONED), *self.reask()]
+        if not found.items:
+            left = [CaseRead((), (), found.omitted)] if found.omitted else []
+            return [Note(NOTHING_READ), *left, *self.reask()]
+        self.case = CaseReview(self.kb, list(found.items), found.omitted)
         return [self.case.block(self.answers)]
 
     def accept_case(self) -> list[Block]:

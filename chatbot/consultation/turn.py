@@ -4,6 +4,7 @@ the other. Writes only the files it is asked to; never prints."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from chatbot.consultation.blocks import Block, Problem, Reload, Save
@@ -13,10 +14,16 @@ from chatbot.errors import KnowledgeBaseError
 from chatbot.knowledge.loader import load_knowledge_base
 
 
-def take_turn(consultation: Consultation, recorder: Recorder, text: str) -> list[Block]:
-    """Record the input, answer it, and carry out what the answer asks of the shell."""
+def take_turn(
+    consultation: Consultation,
+    recorder: Recorder,
+    text: str,
+    check: Callable[[], None] | None = None,
+) -> list[Block]:
+    """Record the input, answer it, and carry out what the answer asks of the shell. `check`
+    raises KeyboardInterrupt to abandon a long reading (see interrupts.Held)."""
     recorder.user(text)
-    return carry_out(consultation.respond(text), consultation, recorder)
+    return carry_out(consultation.respond(text, check), consultation, recorder)
 
 
 def carry_out(blocks: list[Block], consultation: Consultation, recorder: Recorder) -> list[Block]:

@@ -17,6 +17,8 @@ from chatbot.knowledge.model import KnowledgeBase, Question
 AFTER_DEPOSIT = 6
 """'calcification of the left lower lobe of the lung': at most this many words between."""
 BEFORE_DEPOSIT = 1
+LONGEST_PLACE = 6
+"""Place phrases are at most this many words long (bounds the search before a deposit)."""
 """'renal medullary calcification': at most this many words between place and deposit."""
 
 
@@ -24,18 +26,21 @@ def attribute(reading: ReadingView) -> None:
     place = next((q for q in reading.kb.questions.values() if q.place), None)
     if place is None:
         return
-    mentions = sorted((m for m, affirmed in reading.places if affirmed), key=lambda m: m.start)
+    places = sorted(reading.places, key=lambda pair: pair[0].start)
+    mentions = [m for m, categories in places if not categories]
     tied = _tied_places(reading, _deposits(reading), mentions)
     chosen = _deposit_places(reading, place, tied)
+    named = [m for m, categories in places if "negated" not in categories]
     for question in reading.kb.questions.values():
-        if question.local:
-            _local(reading, question, mentions, chosen)
+        if question.local:  # a place named in the past ('in the buttock years ago') counts
+            _local(reading, question, named, chosen, tied)
 
 
 def _deposit_places(reading: ReadingView, place: Question, tied: list[Match]) -> set[str]:
     """Settle the place question on the places tied to the deposit; their values."""
     candidates = reading.direct.get(place.id, [])
-    mine = [c for c in candidates if any(c.word == m.start for m in tied)]
+    tied_words = {m.start for m in tied}
+    mine = [c for c in candidates if c.word in tied_words]
     if not mine:  # no place is tied to the deposit: each one read is only a guess
         reading.direct[place.id] = [replace(c, strength=WEAK) for c in candidates]
         return {str(c.value) for c in candidates}
@@ -56,8 +61,9 @@ def _deposit_places(reading: ReadingView, place: Question, tied: list[Match]) ->
         reading.direct[place.id] = [combined]
     else:
         reading.direct[place.id] = mine
+    kept = {id(c) for c in mine}
     for candidate in candidates:
-        if candidate not in mine:
+        if id(candidate) not in kept:
             reading.leave_out(
                 place.id,
                 candidate.value,
@@ -70,16 +76,29 @@ def _deposit_places(reading: ReadingView, place: Question, tied: list[Match]) ->
 
 
 def _local(
-    reading: ReadingView, question: Question, places: list[Match], deposit: set[str]
+    reading: ReadingView,
+    question: Question,
+    places: list[Match],
+    deposit: set[str],
+    tied: list[Match],
 ) -> None:
-    """Leave out a local finding whose nearest place, in its sentence, is another place."""
+    """Leave out a local finding that is about another place than the deposit."""
     if not deposit:
         return
     kept = []
+    by_sentence: dict[int, list[Match]] = {}
+    for mention in places:
+        by_sentence.setdefault(reading.sentence_of(mention.start), []).append(mention)
+    tied_spans = {(m.start, m.end) for m in tied}
+    about_deposit = {reading.sentence_of(m.start) for m in tied}
     for candidate in reading.direct.get(question.id, []):
-        nearest = _nearest(reading, candidate, places)
-        if nearest is not None and str(nearest.target.value) not in deposit:
-            where = reading.text[reading.ws[nearest.start].start : reading.ws[nearest.end - 1].end]
+        place = _place_of(reading, candidate, by_sentence, about_deposit)
+        if (
+            place is not None
+            and str(place.target.value) not in deposit
+            and (place.start, place.end) not in tied_spans
+        ):
+            where = reading.text[reading.ws[place.start].start : reading.ws[place.end - 1].end]
             reading.left.append(_elsewhere(candidate, f"about the {where}, not the deposit"))
             continue
         kept.append(candidate)
@@ -87,19 +106,33 @@ def _local(
         reading.direct[question.id] = kept
 
 
-def _nearest(reading: ReadingView, candidate: Candidate, places: list[Match]) -> Match | None:
-    """The place a finding is about: the one it names ('necrosis of the skin'), else the
-    nearest in its sentence."""
+def _place_of(
+    reading: ReadingView,
+    candidate: Candidate,
+    by_sentence: dict[int, list[Match]],
+    about_deposit: set[int],
+) -> Match | None:
+    """The place a finding is about: the one it names ('necrosis of the skin'); none when
+    its sentence speaks of the deposit itself; else the nearest place in its sentence."""
     if candidate.word < 0:
         return None
-    sentence = reading.sentence_of(candidate.word)
-    same = [m for m in places if reading.sentence_of(m.start) == sentence]
     ws = reading.ws
+    last = candidate.word
+    while last + 1 < len(ws) and ws[last + 1].start < candidate.end:
+        last += 1
+    sentence = reading.sentence_of(candidate.word)
+    same = [
+        m
+        for m in by_sentence.get(sentence, [])
+        if m.end <= candidate.word or m.start > last  # not the finding's own words
+    ]
     for place in sorted(same, key=lambda m: m.start):
-        gap = ws[candidate.word + 1 : place.start]
+        gap = ws[last + 1 : place.start]
         if 0 < len(gap) <= AFTER_DEPOSIT and reading.index.word_in("deposit_links", gap[0]):
-            if not any(w.hard_before for w in ws[candidate.word + 1 : place.start + 1]):
+            if not any(w.hard_before for w in ws[last + 1 : place.start + 1]):
                 return place
+    if sentence in about_deposit:
+        return None
     return min(same, key=lambda m: abs(m.start - candidate.word), default=None)
 
 
@@ -129,15 +162,26 @@ def _tied_places(
     """The places tied to a deposit: the first after it ('calcification of the lungs', and a
     list joined to it: 'of the gastric mucosa and lungs') and the one just before it
     ('pulmonary calcification')."""
+    starting: dict[int, list[Match]] = {}
+    for mention in mentions:
+        starting.setdefault(mention.start, []).append(mention)
+
+    def near(low: int, high: int) -> list[Match]:
+        return [m for first in range(max(0, low), high) for m in starting.get(first, ())]
+
     tied: list[Match] = []
     for start, end in deposits:
-        after = [m for m in mentions if m.start >= end and _linked(reading, end, m.start)]
+        after = [m for m in near(end, end + AFTER_DEPOSIT + 1) if _linked(reading, end, m.start)]
         if after:
             tied.append(after[0])
-            for mention in mentions:
-                if mention.start > tied[-1].start and _listed(reading, tied[-1], mention):
-                    tied.append(mention)
-        tied.extend(m for m in mentions if m.end <= start and _before(reading, m, start))
+            while True:  # the places listed with it
+                last = tied[-1]
+                joined = [m for m in near(last.end, last.end + 3) if _listed(reading, last, m)]
+                if not joined:
+                    break
+                tied.append(joined[0])
+        reach = start - BEFORE_DEPOSIT - LONGEST_PLACE
+        tied.extend(m for m in near(reach, start) if m.end <= start and _before(reading, m, start))
     return tied
 
 

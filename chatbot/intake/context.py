@@ -6,6 +6,7 @@ found in one pass, and a span looks only as far as the longest window. Pure: no 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 
 from chatbot.knowledge.model import KnowledgeBase
@@ -33,6 +34,8 @@ class ContextIndex:
     cues: dict[tuple[str, ...], Cue]
     longest: int
     wordsets: dict[str, frozenset[tuple[str, ...]]]
+    lengths: dict[str, tuple[int, ...]]
+    """For each first word, the lengths of the cues that start with it, shortest first."""
 
     def has(self, wordset: str, key: tuple[str, ...]) -> bool:
         return key in self.wordsets.get(wordset, frozenset())
@@ -60,11 +63,15 @@ def _build_index(kb: KnowledgeBase) -> ContextIndex:
                 window = max(known.window, cue.window)
                 cues[key] = replace(known, direction="both", window=window)
     longest = max((len(k) for k in cues), default=1)
+    lengths: dict[str, set[int]] = {}
+    for key in cues:
+        lengths.setdefault(key[0], set()).add(len(key))
     wordsets = {
         name: frozenset(phrase_key(w) for w in words.words)
         for name, words in kb.reading.wordsets.items()
     }
-    return ContextIndex(cues, longest, wordsets)
+    ordered = {first: tuple(sorted(found)) for first, found in lengths.items()}
+    return ContextIndex(cues, longest, wordsets, ordered)
 
 
 @dataclass(frozen=True)
@@ -97,12 +104,15 @@ class TextContext:
                 self.ending[found.end] = found
                 self.starting[found.first] = found
             position = found.end
+        self._ends = sorted(self.ending)
+        self._starts = sorted(self.starting)
 
     def _cue_at(self, position: int) -> _Found | None:
         """The longest cue starting at a word, within one clause."""
         ws, best = self.ws, None
-        for end in range(position + 1, min(position + self.index.longest, len(ws)) + 1):
-            if end - 1 > position and ws[end - 1].hard_before:
+        for length in self.index.lengths.get(ws[position].key, ()):
+            end = position + length
+            if end > len(ws) or any(w.hard_before for w in ws[position + 1 : end]):
                 break
             cue = self.index.cues.get(tuple(w.key for w in ws[position:end]))
             if cue is not None:
@@ -132,6 +142,9 @@ class TextContext:
         return []
 
     def _before(self, start: int, end: int) -> list[_Found]:
+        nearest = bisect.bisect_right(self._ends, start) - 1
+        if nearest < 0 or start - self._ends[nearest] >= LONGEST_REACH:
+            return []  # no cue ends within reach before the span
         ws, found = self.ws, []
         in_list = self.in_list(start, end)
         clause_crossed = sentence_crossed = False
@@ -160,6 +173,9 @@ class TextContext:
         return found
 
     def _after(self, end: int) -> list[_Found]:
+        nearest = bisect.bisect_left(self._starts, end)
+        if nearest == len(self._starts) or self._starts[nearest] - end >= LONGEST_REACH:
+            return []  # no cue starts within reach after the span
         ws, found = self.ws, []
         clause_crossed = False
         index = end

@@ -38,6 +38,8 @@ class Lexicon:
 
     entries: dict[tuple[str, ...], list[Target]] = field(default_factory=dict)
     longest: int = 1
+    lengths: dict[str, list[int]] = field(default_factory=dict)
+    """For each first word, the lengths of the phrases that start with it, shortest first."""
 
     def add(self, text: str, target: Target) -> None:
         key = phrase_key(text)
@@ -47,12 +49,18 @@ class Lexicon:
         if target not in targets:
             targets.append(target)
         self.longest = max(self.longest, len(key))
+        lengths = self.lengths.setdefault(key[0], [])
+        if len(key) not in lengths:
+            lengths.append(len(key))
+            lengths.sort()
 
     def matches(self, text_words: list[Word]) -> Iterator[tuple[int, int, Target]]:
         """Every (first word, end word, target) whose phrase occurs within one clause."""
-        for start in range(len(text_words)):
-            for end in range(start + 1, min(start + self.longest, len(text_words)) + 1):
-                if end - 1 > start and text_words[end - 1].hard_before:
+        count = len(text_words)
+        for start in range(count):
+            for length in self.lengths.get(text_words[start].key, ()):
+                end = start + length
+                if end > count or any(w.hard_before for w in text_words[start + 1 : end]):
                     break
                 key = tuple(w.key for w in text_words[start:end])
                 for target in self.entries.get(key, ()):
@@ -106,8 +114,12 @@ def _index(lexicon: Lexicon, question: Question) -> None:
         lexicon.add(text, Target(q, "name"))
     for text in question.not_phrases:
         lexicon.add(text, Target(q, "block"))
-    for index, support in enumerate(question.supported):
-        for text in support.terms:
-            for choice in question.choices:
-                if phrase_key(text) in {phrase_key(w) for w in choice_words(question, choice.id)}:
-                    lexicon.add(text, Target(q, "vague", choice.id, str(index)))
+    supports = {phrase_key(t): str(i) for i, s in enumerate(question.supported) for t in s.terms}
+    # a vague word is read near its support; a place's vague words ('buttock') are always
+    # seen, so that a finding beside one is known to be about that place
+    seen = [t for t in question.answer_only if question.place or phrase_key(t) in supports]
+    for text in seen:
+        for choice in question.choices:
+            if phrase_key(text) in {phrase_key(w) for w in choice_words(question, choice.id)}:
+                via = supports.get(phrase_key(text), "")
+                lexicon.add(text, Target(q, "vague", choice.id, via))

@@ -39,8 +39,8 @@ class Reading:
         self.direct: dict[str, list[Candidate]] = {}
         self.bands: dict[str, list[Candidate]] = {}
         self.left: list[LeftOut] = []
-        self.places: list[tuple[Match, bool]] = []
-        """Every mention of the place question's choices, and whether it is affirmed."""
+        self.places: list[tuple[Match, frozenset[str]]] = []
+        """Every mention of the place question's choices, and the context categories of it."""
         self._denied: dict[str, list[tuple[str, int, int]]] = {}
         lexicon = lexicon_of(kb)
         everything = _all_matches(lexicon, self.ws, check)
@@ -60,7 +60,8 @@ class Reading:
             role = match.target.role
             question = self.kb.questions[match.target.question]
             if question.place and role in ("choice", "vague"):
-                self.places.append((match, self.affirmed(match.start, match.end)))
+                found = {q.category for q in self.ctx.qualifiers(match.start, match.end)}
+                self.places.append((match, frozenset(found)))
             if role == "vague" and not supported(self, match):
                 continue
             if role in ("choice", "topic", "vague"):
@@ -272,8 +273,8 @@ def _kept(matches: list[Match]) -> list[Match]:
             if (m.start, m.end) in spans or not _overlaps(taken, m.start, m.end):
                 spans.add((m.start, m.end))
                 taken[m.start] = max(taken.get(m.start, 0), m.end)
-        blocked = {(m.start, m.end) for m in found if m.target.role == "block"}
-        kept.extend(m for m in found if (m.start, m.end) in spans - blocked)
+        spans -= {(m.start, m.end) for m in found if m.target.role == "block"}
+        kept.extend(m for m in found if (m.start, m.end) in spans)
     return sorted(kept, key=lambda m: (m.start, m.end))
 
 

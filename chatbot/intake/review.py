@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from chatbot.errors import AnswerError
-from chatbot.intake.reader import Extracted
+from chatbot.intake.reader import Extracted, Omitted
 from chatbot.knowledge.answers import parse_answer
 from chatbot.knowledge.model import KnowledgeBase, Value
 from chatbot.knowledge.text import normalise
@@ -22,14 +22,19 @@ class CaseRead:
     items: tuple[Extracted, ...]
     replaces: tuple[str, ...] = ()
     """Questions already answered that these items would answer differently."""
+    omitted: tuple[Omitted, ...] = ()
+    """Findings the description mentions that give no answer, and why."""
 
 
 class CaseReview:
     """The answers read from a description while the user accepts, drops or corrects them."""
 
-    def __init__(self, kb: KnowledgeBase, items: list[Extracted]) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, items: list[Extracted], omitted: tuple[Omitted, ...] = ()
+    ) -> None:
         self.kb = kb
         self.items = items
+        self.omitted = omitted
 
     def block(self, answers: Mapping[str, Value]) -> CaseRead:
         """The list as shown, marking answers that would replace earlier ones."""
@@ -38,7 +43,7 @@ class CaseReview:
             for i in self.items
             if i.question in answers and answers[i.question] != i.value
         )
-        return CaseRead(tuple(self.items), replaces)
+        return CaseRead(tuple(self.items), replaces, self.omitted)
 
     def drop(self, text: str) -> str | None:
         """Leave out item N; what is wrong if there is no such item."""
@@ -59,7 +64,7 @@ class CaseReview:
             parsed = parse_answer(self.kb.questions[item.question], text)
         except AnswerError as exc:
             return str(exc)
-        self.items[index] = Extracted(item.question, parsed.value, item.phrase, parsed)
+        self.items[index] = Extracted(item.question, parsed.value, item.phrase, parsed, "corrected")
         return None
 
     def _index(self, text: str) -> int | None:

@@ -14,6 +14,8 @@ _LONGEST_SUPPORT = 4
 
 def supported(reading: ReadingView, match: Match) -> bool:
     """Whether an affirmed support phrase stands within reach in the same sentence."""
+    if not match.target.via:
+        return False  # a vague word with no support listed: only seen, never read
     question = reading.kb.questions[match.target.question]
     support = question.supported[int(match.target.via)]
     keys = _keys(reading, support.near)

@@ -31,7 +31,7 @@ class ReadingView(Protocol):
     direct: dict[str, list[Candidate]]
     bands: dict[str, list[Candidate]]
     left: list[LeftOut]
-    places: list[tuple[Match, bool]]
+    places: list[tuple[Match, frozenset[str]]]
 
     def add_fact(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @functools.lru_cache(maxsize=16384)
@@ -67,7 +67,7 @@ GENERIC = frozenset(
 """Words that carry no fact on their own: a phrase made only of these is never indexed."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """One word or number of a text: its key for matching and where it stands in the text."""
 
@@ -77,11 +77,12 @@ class Word:
     is_number: bool = False
     before: str = ""
     """The marks between the last word and this one ("\n" for a line break)."""
+    hard_before: bool = field(init=False, compare=False, repr=False)
+    """A clause mark (. , ; : ( ) and the like) or a line break comes before it."""
 
-    @property
-    def hard_before(self) -> bool:
-        """A clause mark (. , ; : ( ) and the like) or a line break comes before it."""
-        return any(mark in HARD_MARKS or mark == "\n" for mark in self.before)
+    def __post_init__(self) -> None:
+        hard = any(mark in HARD_MARKS or mark == "\n" for mark in self.before)
+        object.__setattr__(self, "hard_before", hard)
 
 
 def fold(word: str) -> str:
@@ -103,14 +104,16 @@ def words(text: str) -> list[Word]:
     marks = ""
     last_end = 0
     for match in _TOKEN.finditer(text):
-        if "\n" in text[last_end : match.start()]:
+        start, end = match.span()
+        if "\n" in text[last_end:start]:
             marks += "\n"
-        last_end = match.end()
-        if match.group("mark") is not None:
-            marks += match.group("mark")
+        last_end = end
+        kind = match.lastgroup
+        if kind == "mark":
+            marks += match.group()
             continue
-        for key in _keys(match.group(), is_number=match.group("number") is not None):
-            found.append(Word(key, match.start(), match.end(), key[0].isdigit(), marks))
+        for key in _keys(match.group(), kind == "number"):
+            found.append(Word(key, start, end, key[0].isdigit(), marks))
             marks = ""
     return found
 
@@ -122,17 +125,18 @@ def number_key(raw: str) -> str:
     return raw.replace(",", ".").replace("\u00b7", ".")
 
 
-def _keys(raw: str, is_number: bool) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _keys(raw: str, is_number: bool) -> tuple[str, ...]:
     if is_number:
-        return [number_key(raw)]
+        return (number_key(raw),)
     if raw == "×":
-        return ["x"]  # 'Ca×P' is written as 'Ca x P' is
+        return ("x",)  # 'Ca×P' is written as 'Ca x P' is
     base = raw.rstrip("+")
     plus = raw[len(base) :]
     parts = [fold(part) for part in normalise(base).split()]
     if parts and plus:
         parts[-1] += plus
-    return parts
+    return tuple(parts)
 
 
 @functools.lru_cache(maxsize=4096)

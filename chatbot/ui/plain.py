@@ -50,9 +50,9 @@ def run_plain(
     else:  # a resumed session: its beginning is already in the recording
         out.writelines(line.text + "\n" for line in blocks_lines(consultation.kb, opening))
     for text in lines:
-        with held_interrupt():  # a turn is never left half done: Ctrl-C waits for its end
-            out.write(f"> {safe(text)}\n")
-            emit(take_turn(consultation, recorder, text))
+        with held_interrupt() as held:  # a turn is never left half done: Ctrl-C waits
+            out.write(f"> {safe(text)}\n")  # for its end (a long reading gives way to it)
+            emit(take_turn(consultation, recorder, text, held.check))
         if consultation.quit:
             return EXIT_OK
     if consultation.is_finished:

@@ -30,6 +30,7 @@ from chatbot.knowledge.formula import formula_names
 from chatbot.knowledge.model import LAB_WORDS, KnowledgeBase, Question
 from chatbot.knowledge.text import safe
 from chatbot.reasoning.explain import WhyAsked, WhyNot
+from chatbot.ui.casetext import item_text, omitted_lines
 from chatbot.ui.explanations import changed_lines, how_lines, why_lines, why_not_lines
 from chatbot.ui.lines import Line
 from chatbot.ui.report import (
@@ -39,7 +40,7 @@ from chatbot.ui.report import (
     differential_lines,
     reasoning_lines,
 )
-from chatbot.ui.words import DISCLAIMER, class_text, lower_first, number, read_value, with_units
+from chatbot.ui.words import DISCLAIMER, class_text, lower_first, number, with_units
 
 # -- dialogue blocks -------------------------------------------------------------------------
 
@@ -147,14 +148,14 @@ def understood_text(question: Question, answer: ParsedAnswer) -> str:
 
 def _case_read(kb: KnowledgeBase, block: CaseRead) -> list[Line]:
     """Each answer read from a description, with the phrase it came from."""
+    left = [Line(text, "dim") for text in omitted_lines(kb, block.omitted, "")]
+    if not block.items:
+        return left
     lines = [Line("From the description calcify read:", "title")]
     for index, item in enumerate(block.items, start=1):
-        question = kb.questions[item.question]
         change = " (replaces the earlier answer)" if item.question in block.replaces else ""
-        read = f"{item.question} = {read_value(question, item.answer)}"
-        lines.append(Line(f"  {index}. {read} ← '{item.phrase}'{change}", "ok"))
-    lines.append(Line(CASE_HELP, "dim"))
-    return lines
+        lines.append(Line(f"  {index}. {item_text(kb, item)}{change}", "ok"))
+    return [*lines, *left, Line(CASE_HELP, "dim")]
 
 
 CASE_HELP = "Type ok to use them, drop N to leave one out, N = ANSWER to correct one, or cancel."

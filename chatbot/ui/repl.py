@@ -137,8 +137,8 @@ def run_repl(
     def turn(text: str) -> None:
         """One input, answered and kept; a Ctrl-C meanwhile waits for it, then is dropped
         (the turn is complete and shown: there is nothing left to cancel)."""
-        with suppress(KeyboardInterrupt), held_interrupt():
-            show(take_turn(consultation, recorder, text), recorder)
+        with suppress(KeyboardInterrupt), held_interrupt() as held:
+            show(take_turn(consultation, recorder, text, held.check), recorder)
 
     if opening is None:
         with suppress(KeyboardInterrupt), held_interrupt():

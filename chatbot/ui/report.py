@@ -4,11 +4,9 @@ JSON). Shared by render.py, which turns a consultation's blocks into lines. Pure
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from chatbot.engine.trace import Firing
-from chatbot.intake.reader import Extracted
 from chatbot.knowledge.answers import reading
 from chatbot.knowledge.model import (
     INDETERMINATE,
@@ -29,7 +27,6 @@ from chatbot.ui.words import (
     condition_text,
     fact_text,
     lower_first,
-    read_value,
 )
 
 
@@ -275,22 +272,3 @@ def assessment_data(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
         "questions_pending": list(a.pending),
         "disclaimer": DISCLAIMER,
     }
-
-
-def extracted_lines(kb: KnowledgeBase, items: Sequence[Extracted]) -> list[str]:
-    """A one-shot report's section on what was read from a case description."""
-    if not items:
-        return [
-            "Read from the case description: no answer (the questions still relevant are "
-            "listed below)",
-            "",
-        ]
-    lines = ["Read from the case description:"]
-    for item in items:
-        question = kb.questions[item.question]
-        lines.append(f"  {item.question} = {read_value(question, item.answer)} ← '{item.phrase}'")
-    return [*lines, ""]
-
-
-def extracted_data(items: Sequence[Extracted]) -> list[dict[str, Any]]:
-    return [{"question": i.question, "value": i.value, "phrase": i.phrase} for i in items]

@@ -104,8 +104,9 @@ def lower_first(text: str) -> str:
 def read_value(question: Question, answer: ParsedAnswer) -> str:
     """'degenerated (degenerated or damaged, but not dead)', '2.35 mmol/L = 9.42 mg/dL: normal'."""
     if not isinstance(answer.value, float):
-        label = answer.label if answer.label and answer.label != answer.value else ""
-        return f"{answer.value}: {label}" if label else str(answer.value)
+        value = ", ".join(answer.value) if isinstance(answer.value, tuple) else answer.value
+        label = answer.label if answer.label and answer.label != value else ""
+        return f"{value}: {label}" if label else value
     text = f"{number(answer.given or answer.value)} {answer.unit}"
     if answer.unit != question.unit:
         text += f" = {number(answer.value)} {question.unit}"
