@@ -8,6 +8,8 @@ its class or one it also accepts; `indeterminate` is a miss unless expected. A c
 note marks the mapping debatable may be argued in the answers file, once, with a reason.
 
     python tests/published.py        # prints per-class accuracy; exit 1 below the threshold
+
+It goes on with tests/published_text.py: the same cases read from their text.
 """
 
 from __future__ import annotations
@@ -86,104 +88,12 @@ def main() -> int:
     results = evaluate()
     print("\n".join(report(results)))
     right = sum(r.right for r in results)
-    if right < THRESHOLD:
+    failed = right < THRESHOLD
+    if failed:
         print(f"FAILED: {right} right, below the threshold of {THRESHOLD}")
-        return 1
-    return 0
+    from published_text import main as read_main  # the same cases, read from their text
 
-
-# -- reading the texts -----------------------------------------------------------------------
-
-TEXT_THRESHOLD = 65
-PRECISION, RECALL = 0.95, 0.85
-
-
-@dataclass(frozen=True)
-class Reading:
-    case_id: str
-    expected: tuple[str, ...]
-    got: str
-    right: tuple[str, ...]
-    misread: tuple[str, ...]
-    invented: tuple[str, ...]
-    missed: tuple[str, ...]
-
-
-def read_texts() -> list[Reading]:
-    """Read every case's text as calcify reads a pasted description, classify what was read,
-    and compare each answer with the structured answers written from the facts."""
-    sys.path.insert(0, str(ROOT))
-    from chatbot.consultation.oneshot import classify, parse_assignments
-    from chatbot.knowledge.files import default_rules_dir
-    from chatbot.knowledge.loader import load_knowledge_base
-
-    kb = load_knowledge_base(default_rules_dir())
-    cases = tomllib.loads(CASES.read_text(encoding="utf-8"))["case"]
-    answers = {e["id"]: e for e in tomllib.loads(ANSWERS.read_text(encoding="utf-8"))["case"]}
-    found = []
-    for case in cases:
-        entry = answers[case["id"]]
-        gold = parse_assignments(kb, [f"{q}={v}" for q, v in entry["answers"].items()])
-        assessment, text_read = classify(kb, [], case["text"])
-        read = {item.question: item.value for item in text_read.items}
-        expected = (
-            case["class"],
-            *case.get("also_accept", ()),
-            *([entry["argued"]] if "argued" in entry else []),
-        )
-        right, misread, invented = [], [], []
-        for question, value in read.items():
-            if question not in gold:
-                invented.append(f"{question}={value}")
-            elif _agrees(kb, question, value, gold[question]):
-                right.append(question)
-            else:
-                misread.append(f"{question}={value} (facts: {gold[question]})")
-        missed = tuple(f"{q}={v}" for q, v in gold.items() if q not in read)
-        found.append(Reading(case["id"], expected, assessment.classification, tuple(right),
-                             tuple(misread), tuple(invented), missed))  # fmt: skip
-    return found
-
-
-def _agrees(kb: object, question: str, read: object, gold: object) -> bool:
-    """The same answer: equal, a number within 1% of the number given, or a number in the
-    band a word names."""
-    from chatbot.knowledge.answers import reading
-
-    if read == gold:
-        return True
-    if isinstance(read, float) and isinstance(gold, float):
-        return abs(read - gold) <= 0.01 * max(abs(gold), 1e-9)
-    number, word = (read, gold) if isinstance(read, float) else (gold, read)
-    if isinstance(number, float) and isinstance(word, str):
-        return reading(kb.questions[question], number) == word  # type: ignore[attr-defined]
-    if isinstance(read, tuple) or isinstance(gold, tuple):
-        wanted = set(gold) if isinstance(gold, tuple) else {gold}
-        got = set(read) if isinstance(read, tuple) else {read}
-        return got == wanted
-    return False
-
-
-def reading_report(found: list[Reading]) -> tuple[list[str], int, float, float]:
-    right = sum(len(r.right) for r in found)
-    wrong = sum(len(r.misread) + len(r.invented) for r in found)
-    missed = sum(len(r.missed) for r in found)
-    precision = right / (right + wrong) if right + wrong else 1.0
-    recall = right / (right + sum(len(r.misread) for r in found) + missed)
-    total, ok = Counter(), Counter()
-    for r in found:
-        total[r.expected[0]] += 1
-        ok[r.expected[0]] += r.got in r.expected
-    count = sum(ok.values())
-    lines = ["Published development set, read from the text:"]
-    lines += [f"  {cls:<26} {ok[cls]:>2}/{total[cls]}" for cls in sorted(total)]
-    lines.append(f"  {'all':<26} {count:>2}/{len(found)}")
-    lines.append(
-        f"  reading: {right} answers right, {sum(len(r.misread) for r in found)} misread, "
-        f"{sum(len(r.invented) for r in found)} invented, {missed} missed: "
-        f"precision {precision:.1%}, recall {recall:.1%}"
-    )
-    return lines, count, precision, recall
+    return 1 if read_main() or failed else 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from chatbot.intake.candidates import WEAK, Candidate, LeftOut, distinct, parsed
+from chatbot.intake.distribution import one_deposit, several_deposits
 from chatbot.intake.lexicon import Lexicon, Target
 from chatbot.intake.view import Match, ReadingView
 from chatbot.knowledge.model import KnowledgeBase, Question
@@ -28,8 +29,13 @@ def attribute(reading: ReadingView) -> None:
         return
     places = sorted(reading.places, key=lambda pair: pair[0].start)
     mentions = [m for m, categories in places if not categories]
-    tied = _tied_places(reading, _deposits(reading), mentions)
+    deposits = _deposits(reading)
+    ties = _tied_places(reading, deposits, mentions)
+    tied = [match for _, match in ties]
     chosen = _deposit_places(reading, place, tied)
+    if len(chosen) == 1:
+        if not several_deposits(reading, place, ties):
+            one_deposit(reading, deposits)
     named = [m for m, categories in places if "negated" not in categories]
     for question in reading.kb.questions.values():
         if question.local:  # a place named in the past ('in the buttock years ago') counts
@@ -90,7 +96,13 @@ def _local(
     for mention in places:
         by_sentence.setdefault(reading.sentence_of(mention.start), []).append(mention)
     tied_spans = {(m.start, m.end) for m in tied}
-    about_deposit = {reading.sentence_of(m.start) for m in tied}
+    # a sentence speaks of the deposit when it names the deposit's place ('nodules appeared at
+    # the injection sites in the subcutis of the abdomen')
+    about_deposit = {
+        reading.sentence_of(m.start)
+        for m in places
+        if (m.start, m.end) in tied_spans or str(m.target.value) in deposit
+    }
     for candidate in reading.direct.get(question.id, []):
         place = _place_of(reading, candidate, by_sentence, about_deposit)
         if (
@@ -158,7 +170,7 @@ def _deposits(reading: ReadingView) -> list[tuple[int, int]]:
 
 def _tied_places(
     reading: ReadingView, deposits: list[tuple[int, int]], mentions: list[Match]
-) -> list[Match]:
+) -> list[tuple[int, Match]]:
     """The places tied to a deposit: the first after it ('calcification of the lungs', and a
     list joined to it: 'of the gastric mucosa and lungs') and the one just before it
     ('pulmonary calcification')."""
@@ -169,28 +181,39 @@ def _tied_places(
     def near(low: int, high: int) -> list[Match]:
         return [m for first in range(max(0, low), high) for m in starting.get(first, ())]
 
-    tied: list[Match] = []
-    for start, end in deposits:
+    tied: list[tuple[int, Match]] = []
+    for number, (start, end) in enumerate(deposits):
+        # a word that names both ('nephrocalcinosis', 'band keratopathy') ties itself
+        itself = near(start - LONGEST_PLACE, end)
+        tied.extend((number, m) for m in itself if m.start < end and start < m.end)
         after = [m for m in near(end, end + AFTER_DEPOSIT + 1) if _linked(reading, end, m.start)]
         if after:
-            tied.append(after[0])
+            tied.append((number, after[0]))
             while True:  # the places listed with it
-                last = tied[-1]
+                last = tied[-1][1]
                 joined = [m for m in near(last.end, last.end + 3) if _listed(reading, last, m)]
                 if not joined:
                     break
-                tied.append(joined[0])
+                tied.append((number, joined[0]))
         reach = start - BEFORE_DEPOSIT - LONGEST_PLACE
-        tied.extend(m for m in near(reach, start) if m.end <= start and _before(reading, m, start))
+        before = near(reach, start)
+        tied.extend((number, m) for m in before if m.end <= start and _before(reading, m, start))
     return tied
 
 
 def _linked(reading: ReadingView, end: int, start: int) -> bool:
+    """'calcification of the lung', 'calcifications were found incidentally in the spleen':
+    a link word first, or after words that only report the finding."""
     ws = reading.ws
     gap = ws[end:start]
     if len(gap) > AFTER_DEPOSIT or any(w.hard_before for w in ws[end : start + 1]):
         return False
-    return not gap or reading.index.word_in("deposit_links", gap[0])
+    for word in gap:
+        if reading.index.word_in("deposit_links", word):
+            return True
+        if not reading.index.word_in("reporting", word):
+            return False
+    return not gap
 
 
 def _listed(reading: ReadingView, previous: Match, mention: Match) -> bool:
@@ -209,6 +232,7 @@ def _before(reading: ReadingView, place: Match, start: int) -> bool:
 
 
 def deposit_lexicon(kb: KnowledgeBase) -> Lexicon:
+    """The words of the deposit word set, to find in a text."""
     return kb.owned(_build_deposits)
 
 

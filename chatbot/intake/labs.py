@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from chatbot.intake.candidates import WEAK, Candidate, parsed
+from chatbot.intake.candidates import WEAK, Candidate, LeftOut, parsed
 from chatbot.intake.lexicon import Lexicon, Target
 from chatbot.intake.measures import read_measure
+from chatbot.intake.ranges import reported_range
 from chatbot.intake.view import Match, ReadingView
-from chatbot.knowledge.model import KnowledgeBase
+from chatbot.knowledge.citations import Citation
+from chatbot.knowledge.model import KnowledgeBase, NumberChoices, Question
 
+_NO_BANDS = NumberChoices((), (), (), Citation("", ""))
 LIST_GAP = 4
 """At most this many words (commas, 'and', an unknown test) between two tests of one list."""
 SHARED_REACH = 8
@@ -33,11 +36,13 @@ class _Name:
 def read_names(reading: ReadingView, names: list[Match]) -> None:
     """Every measurement name: its value, else a word next to it, else its list's word."""
     pending: list[_Name] = []
+    slips = _Slips()
     for match in names:
         if not reading.usable_name(match):
             continue
-        read = _read_value(reading, match) or _read_word(reading, match)
+        read = _read_value(reading, match, slips) or _read_word(reading, match)
         pending.append(_Name(match, read))
+    slips.leave_out(reading)
     for group in _lists(reading, pending):
         if len(group) < 2 or all(name.read for name in group):
             continue
@@ -50,15 +55,54 @@ def read_names(reading: ReadingView, names: list[Match]) -> None:
                 _qualify(reading, name.match, first, end, min(first, name.match.start))
 
 
-def _read_value(reading: ReadingView, match: Match) -> bool:
+class _Slips:
+    """Values written in a unit that cannot be right ('calcium 8.7 mmol/l'): another value
+    of the same sentence written in that unit is suspect too ('phosphate 3.4 mmol/l' beside
+    it was most likely mg/dL as well), so it is left out and asked."""
+
+    def __init__(self) -> None:
+        self.units: dict[tuple[int, str], str] = {}
+        self.measured: list[tuple[int, Candidate]] = []
+
+    def flagged(self, sentence: int, question: Question, phrase: str) -> None:
+        written = phrase.casefold().rstrip(" .,;")
+        for unit in (*question.units, *(question.number_choices or _NO_BANDS).units):
+            if any(written.endswith(s.casefold()) for s in (unit.name, *unit.synonyms)):
+                self.units.setdefault((sentence, unit.name), phrase)
+
+    def leave_out(self, reading: ReadingView) -> None:
+        for sentence, candidate in self.measured:
+            answer = candidate.answer
+            slipped = self.units.get((sentence, answer.unit))
+            if slipped is None or answer.inferred_unit:
+                continue
+            for found_in in (reading.direct, reading.bands):
+                found_in[candidate.question] = [
+                    c for c in found_in.get(candidate.question, []) if c is not candidate
+                ]
+            detail = f"written in {answer.unit}, as '{slipped}' is, which cannot be right"
+            reading.left.append(
+                LeftOut(candidate.question, "", candidate.start, candidate.end, "unit", detail)
+            )
+
+
+def _read_value(reading: ReadingView, match: Match, slips: _Slips) -> bool:
+    if match.target.via == "word":
+        return False  # a name read only with a word ('creatinine normal')
     question = reading.kb.questions[match.target.question]
+    against = reported_range(reading, match)
+    if against is not None:  # the laboratory's own range decides its band
+        reading.add_candidate(against)
+        return True
     measure = read_measure(
         question, reading.text, reading.ws, match.start, match.end, reading.index
     )
     if measure is None:
         return False
+    sentence = reading.sentence_of(match.start)
     if measure.flag:
         reading.leave_out(question.id, "", match.start, match.end, "unit", measure.flag)
+        slips.flagged(sentence, question, reading.text[measure.start : measure.end])
         return True
     answer = measure.answer
     if answer is None:
@@ -67,6 +111,7 @@ def _read_value(reading: ReadingView, match: Match) -> bool:
         question.id, answer.value, measure.start, measure.end, answer, measure.compatible
     )
     reading.add_measured(found)
+    slips.measured.append((sentence, found))
     return True
 
 
@@ -127,13 +172,24 @@ def _shared_word(reading: ReadingView, group: list[_Name]) -> tuple[int, int] | 
     last, first = group[-1].match, group[0].match
     questions = [n.match.target.question for n in group]
     ws = reading.ws
-    for index in range(last.end, min(last.end + SHARED_REACH, len(ws))):
-        if any(ch in ".;!?\n(" for ch in ws[index].before) or ws[index].is_number:
+    depth, index, steps = 0, last.end, 0
+    while index < len(ws) and steps < SHARED_REACH:
+        marks = ws[index].before
+        if any(ch in ".;!?\n" for ch in marks):
+            break
+        depth = max(0, depth + marks.count("(") - marks.count(")"))
+        index += 1
+        if depth:  # '(PTH, %TRP)': what stands in brackets is skipped
+            continue
+        steps += 1
+        index -= 1
+        if ws[index].is_number:
             break
         for question in questions:
             found = reading.qualifier_at(index, question)
             if found is not None:
                 return index, found[0]
+        index += 1
     for question in questions:
         before = reading.qualifier_ending_at(first.start, question)
         if before is not None:

@@ -80,9 +80,14 @@ def _build_lexicon(kb: KnowledgeBase) -> Lexicon:
         if question.accepts_words:
             for band, word in bands:
                 lexicon.add(word, Target(question.id, "qualifier", band))
-            for band, words in question.lab_words:
-                for word in words:
-                    lexicon.add(word, Target(question.id, "labword", band))
+        for band, words in question.lab_words:
+            for word in words:
+                lexicon.add(word, Target(question.id, "labword", band))
+        for band, choice_id in question.bands:
+            for word in kb.reading.words(band):
+                lexicon.add(word, Target(question.id, "qualifier", choice_id))
+        for name in question.word_names:
+            lexicon.add(name, Target(question.id, "name", "", "word"))
     for description in kb.reading.descriptions.values():
         for question_id, value in description.means:
             for text in description.phrases:

@@ -10,20 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from chatbot.intake.attribution import attribute
-from chatbot.intake.candidates import Candidate, LeftOut, negative, parsed
+from chatbot.intake.candidates import STATED, WEAK, Candidate, LeftOut, negative, parsed
 from chatbot.intake.context import Qualifier, TextContext, context_index
 from chatbot.intake.labs import panel_lexicon, read_names, read_panels
-from chatbot.intake.lexicon import Lexicon, lexicon_of
+from chatbot.intake.lexicon import lexicon_of
+from chatbot.intake.matching import CHECK_EVERY, all_matches, kept_matches
 from chatbot.intake.support import read_together, supported
 from chatbot.intake.view import Match
 from chatbot.knowledge.model import KnowledgeBase, Question, Value
-from chatbot.knowledge.text import Word, words
+from chatbot.knowledge.text import words
 
 BLOCKING = ("uncertain", "hypothetical", "family", "later")
 """Categories that keep a finding from answering anything: it is not the patient's, not (yet)
 a fact, or came after the deposit and says nothing of how it formed."""
-_WORDS_PER_CHECK = 2048
-"""How often a long reading checks whether it should stop (see Reading's `check`)."""
 
 
 class Reading:
@@ -43,11 +42,11 @@ class Reading:
         """Every mention of the place question's choices, and the context categories of it."""
         self._denied: dict[str, list[tuple[str, int, int]]] = {}
         lexicon = lexicon_of(kb)
-        everything = _all_matches(lexicon, self.ws, check)
+        everything = all_matches(lexicon, self.ws, check)
         self._at: dict[int, list[Match]] = {}
         for match in everything:
             self._at.setdefault(match.start, []).append(match)
-        self.kept = _kept(everything)
+        self.kept = kept_matches(everything)
         self._read(check)
 
     # -- the pipeline ----------------------------------------------------------------------
@@ -55,7 +54,7 @@ class Reading:
         facts = [m for m in self.kept if m.target.role in ("choice", "topic", "vague")]
         starts, ends = {m.start for m in facts}, {m.end for m in facts}
         for count, match in enumerate(self.kept):
-            if check is not None and count % _WORDS_PER_CHECK == 0:
+            if check is not None and count % CHECK_EVERY == 0:
                 check()
             role = match.target.role
             question = self.kb.questions[match.target.question]
@@ -140,8 +139,9 @@ class Reading:
             self.leave_out(question.id, value, start, stop, "negated", note)
         elif value not in ("", "yes"):
             self._denied.setdefault(question.id, []).append((str(value), start, stop))
-        elif negative(question):
-            self._add(question, negative(question), start, stop, note)
+        elif negative(question):  # a general denial yields to a specific answer stated
+            strength = WEAK if question.kind == "choice" else STATED
+            self._add(question, negative(question), start, stop, note, strength)
 
     def _all_denied(self, question: Question, denied: list[tuple[str, int, int]]) -> None:
         """'No RTA or medullary sponge kidney': every choice but the negative one is denied."""
@@ -155,10 +155,19 @@ class Reading:
             self.leave_out(question.id, value, start, stop, "negated")
 
     # -- what the parts of the pipeline call -------------------------------------------------
-    def _add(self, question: Question, value: Value, first: int, end: int, note: str) -> None:
+    def _add(
+        self,
+        question: Question,
+        value: Value,
+        first: int,
+        end: int,
+        note: str,
+        strength: int = STATED,
+    ) -> None:
         start, stop = self.ws[first].start, self.ws[end - 1].end
+        answer = parsed(question, value)
         candidate = Candidate(
-            question.id, value, start, stop, parsed(question, value), note=note, word=first
+            question.id, value, start, stop, answer, note=note, strength=strength, word=first
         )
         self.add_candidate(candidate)
 
@@ -219,7 +228,8 @@ class Reading:
             for m in self._at.get(start, ()):
                 qualifies = m.target.question == question and m.target.role == "qualifier"
                 joined = not any(w.hard_before for w in self.ws[m.end : end + 1])
-                if qualifies and m.end in (end, end - 1) and joined:
+                compound = m.end == end - 1 and "-" in self.ws[m.end].before  # 'high-dose'
+                if qualifies and m.end in (end, end - 1) and joined and not compound:
                     return start
         return None
 
@@ -248,43 +258,3 @@ class Reading:
 
     def _quote(self, first: int, end: int) -> str:
         return self.text[self.ws[first].start : self.ws[end - 1].end]
-
-
-def _all_matches(lexicon: Lexicon, ws: list[Word], check: Callable[[], None] | None) -> list[Match]:
-    found = []
-    for count, (start, end, target) in enumerate(lexicon.matches(ws)):
-        if check is not None and count % _WORDS_PER_CHECK == 0:
-            check()
-        found.append(Match(start, end, target))
-    return found
-
-
-def _kept(matches: list[Match]) -> list[Match]:
-    """Per question, the longest matches that do not overlap; a not-phrase hides its span."""
-    by_question: dict[str, list[Match]] = {}
-    for match in matches:
-        if match.target.role != "qualifier":
-            by_question.setdefault(match.target.question, []).append(match)
-    kept: list[Match] = []
-    for found in by_question.values():
-        taken: dict[int, int] = {}  # first word -> end of each kept span
-        spans: set[tuple[int, int]] = set()
-        for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
-            if (m.start, m.end) in spans or not _overlaps(taken, m.start, m.end):
-                spans.add((m.start, m.end))
-                taken[m.start] = max(taken.get(m.start, 0), m.end)
-        spans -= {(m.start, m.end) for m in found if m.target.role == "block"}
-        kept.extend(m for m in found if (m.start, m.end) in spans)
-    return sorted(kept, key=lambda m: (m.start, m.end))
-
-
-_LONGEST_PHRASE = 12
-
-
-def _overlaps(taken: dict[int, int], start: int, end: int) -> bool:
-    """Whether a kept span overlaps ws[start:end] (spans are short: look only nearby)."""
-    for first in range(max(0, start - _LONGEST_PHRASE), end):
-        stop = taken.get(first)
-        if stop is not None and first < end and start < stop:
-            return True
-    return False

@@ -61,6 +61,8 @@ def _agreed(
             continue
         direct = _reconciled(question, refined(question, reading.direct.get(question_id, [])))
         found = agree(direct, reading.bands.get(question_id, []))
+        if isinstance(found, list) and question.first:
+            found = min(found, key=lambda c: c.start)  # the first value given is taken
         if isinstance(found, Candidate):
             chosen[question_id] = found
         elif found:

@@ -130,6 +130,18 @@ class Question:
     included osteosarcoma': a suspected sarcoma), where the uncertainty is itself the answer."""
     lab_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """For a lab: words that report it in a band ('hypercalcaemia': raised)."""
+    first: bool = False
+    """When a description gives it several values, the first is taken: a case report opens
+    with the patient's age ('a 20-day-old boy ... his 21-year-old mother')."""
+    one_deposit: str = ""
+    """The answer a description gives that names one deposit ('a calcified mass') at one
+    place and nothing more: read weakly, so any word of more deposits wins."""
+    bands: Pairs = ()
+    """For a choice question with names: the choice a lab band word next to a name gives
+    ('renal function within normal limits': normal)."""
+    word_names: tuple[str, ...] = ()
+    """Names read only with a word next to them, never with a value ('creatinine normal',
+    'raised creatinine'): the value of such a test does not answer the question."""
 
     @property
     def unit(self) -> str:

@@ -36,6 +36,8 @@ WORDSETS = {
     "fresh_assertions": "words that start a new statement after 'and' ('no lupus and normal')",
     "deposit": "words naming the deposit itself (calcification, calcified, nodule)",
     "lesion": "words naming a lesion that may be the deposit (nodule, mass)",
+    "singular": "words that make a deposit one ('a', 'single', 'solitary')",
+    "reporting": "words that report a finding ('showed', 'were found', 'seen')",
     "deposit_links": "words that tie a place to the deposit before it ('calcification of')",
     "raised": "words reporting a lab value as above its reference range",
     "normal": "words reporting a lab value as within its reference range",

@@ -113,9 +113,22 @@ def words(text: str) -> list[Word]:
             marks += match.group()
             continue
         for key in _keys(match.group(), kind == "number"):
+            if found and marks == "-" and found[-1].key in NUMBER_WORDS:
+                last = found[-1]  # 'a two-year-old': the number word is a number
+                found[-1] = Word(NUMBER_WORDS[last.key], last.start, last.end, True, last.before)
             found.append(Word(key, start, end, key[0].isdigit(), marks))
             marks = ""
     return found
+
+
+NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+"""Numbers written as words, read as numbers when joined by a hyphen ('two-year-old')."""
 
 
 def number_key(raw: str) -> str:

@@ -23,6 +23,7 @@ from chatbot.knowledge.text import phrase_key
 QUESTION_KEYS = (
     "phrases", "names", "not_phrases", "answer_only", "negative", "implies", "requires",
     "number_choices", "current", "local", "place", "supported", "words", "if_uncertain",
+    "bands", "word_names", "one_deposit", "first",
 )  # fmt: skip
 CHOICE_KEYS = ("phrases", "implies", "refines")
 _KINDS = {
@@ -35,6 +36,9 @@ _KINDS = {
     "supported": ("choice",),
     "words": ("number",),
     "if_uncertain": ("choice",),
+    "bands": ("choice",),
+    "one_deposit": ("choice",),
+    "word_names": ("choice", "number"),
 }
 
 
@@ -75,6 +79,10 @@ def read_question_vocabulary(
         "supported": _supported(r, answer_only),
         "lab_words": _lab_words(r),
         "if_uncertain": _choice_pairs(r, "if_uncertain", choices),
+        "bands": _bands(r, choices),
+        "word_names": read_phrases(r, "word_names"),
+        "one_deposit": _choice(r, "one_deposit", choices),
+        "first": _flag(r, "first"),
     }
     if "number_choices" in r.table and kind == "choice":
         bands = r.sub("number_choices")
@@ -96,6 +104,26 @@ def _choice_pairs(r: TableReader, key: str, choices: tuple[Choice, ...]) -> Pair
                 hint = did_you_mean(choice_id, ids)
                 r.defect(f"{key}.{one}", f"unknown choice {choice_id!r}", hint)
     return pairs
+
+
+def _bands(r: TableReader, choices: tuple[Choice, ...]) -> Pairs:
+    """`bands = { normal = "normal", low = "suppressed" }`: lab band to choice."""
+    pairs = read_pairs(r, "bands")
+    ids = [c.id for c in choices]
+    for band, choice_id in pairs:
+        if band not in LAB_WORDS:
+            r.defect(f"bands.{band}", "unknown band", f"use one of {', '.join(LAB_WORDS)}")
+        if choice_id not in ids:
+            r.defect(f"bands.{band}", f"unknown choice {choice_id!r}", did_you_mean(choice_id, ids))
+    return pairs
+
+
+def _choice(r: TableReader, key: str, choices: tuple[Choice, ...]) -> str:
+    value = r.text(key)
+    ids = [c.id for c in choices]
+    if value and value not in ids:
+        r.defect(key, f"unknown choice {value!r}", did_you_mean(value, ids))
+    return value
 
 
 def _flag(r: TableReader, key: str) -> bool:
