@@ -346,6 +346,10 @@ def measure_all(variants: Sequence[Variant], work: Path, quick: bool) -> dict[st
     for size in SIZES:
         step(f"synthetic knowledge base, {size} rules")
         report["synthetic"][str(size)] = synthetic(variants, work, size, quick)
+    step("reading case descriptions")
+    import reading  # bench/reading.py
+
+    report["reading"] = reading.measure(1 if quick else 3)
     return report
 
 
@@ -432,6 +436,10 @@ def report_lines(report: dict[str, Any], command: str) -> Iterator[str]:
     for section in sections:
         yield ""
         yield from section(report)
+    import reading  # bench/reading.py
+
+    yield ""
+    yield from reading.section(report, table)
     yield ""
     yield from CHANGES.strip().splitlines()
 

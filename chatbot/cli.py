@@ -10,6 +10,7 @@ import argparse
 import gc
 import itertools
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -73,8 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point; output cut short (`calcify ... | head`) ends quietly."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,8 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base of --rules, $CALCIFY_RULES or the default; raises on errors."""
     kb = load_knowledge_base(args.rules or default_rules_dir())
-    # the knowledge base lives as long as the process: keep the collector from rescanning it
-    gc.freeze()
+    gc.freeze()  # the knowledge base lives as long as the process: no rescans of it
     return kb
 
 
@@ -178,9 +184,8 @@ def chat(args: argparse.Namespace) -> int:
     resumed = _resume_path(args.resume) if args.resume is not None else None
     recorder, opening = open_session(consultation, resumed, record)
     # --case TEXT is typed for the user: the description, then ok to use what was read
-    scripted = [f"case {args.case}"] if args.case is not None else []
-    if args.case is not None and extract(kb, args.case):
-        scripted.append("ok")
+    scripted = [] if args.case is None else [f"case {args.case}"]
+    scripted += ["ok"] if args.case is not None and extract(kb, args.case) else []
     if sys.stdin.isatty() and sys.stdout.isatty():
         from chatbot.ui import repl  # prompt_toolkit is only needed on a terminal
 

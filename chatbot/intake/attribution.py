@@ -37,9 +37,12 @@ def attribute(reading: ReadingView) -> None:
         if not several_deposits(reading, place, ties):
             one_deposit(reading, deposits)
     named = [m for m, categories in places if "negated" not in categories]
+    # the deposit's places: those read, and those only named beside it ('at the antecubital
+    # region'), which give no answer but tell where the deposit is
+    where = chosen | {str(m.target.value) for m in tied}
     for question in reading.kb.questions.values():
         if question.local:  # a place named in the past ('in the buttock years ago') counts
-            _local(reading, question, named, chosen, tied)
+            _local(reading, question, named, where, tied)
 
 
 def _deposit_places(reading: ReadingView, place: Question, tied: list[Match]) -> set[str]:
@@ -104,6 +107,10 @@ def _local(
         if (m.start, m.end) in tied_spans or str(m.target.value) in deposit
     }
     for candidate in reading.direct.get(question.id, []):
+        sentence = reading.sentence_of(candidate.word) if candidate.word >= 0 else -1
+        if question.at_deposit and sentence >= 0 and sentence not in about_deposit:
+            reading.left.append(_elsewhere(candidate, "not said to be at the deposit"))
+            continue
         place = _place_of(reading, candidate, by_sentence, about_deposit)
         if (
             place is not None
@@ -226,9 +233,16 @@ def _listed(reading: ReadingView, previous: Match, mention: Match) -> bool:
 
 
 def _before(reading: ReadingView, place: Match, start: int) -> bool:
+    """'renal medullary calcification': at most a modifier between, never a link word
+    ('legs after calcification')."""
     gap = reading.ws[place.end : start]
     hard = any(w.hard_before for w in reading.ws[place.end : start + 1])
-    return len(gap) <= BEFORE_DEPOSIT and not hard
+    linking = any(
+        reading.index.word_in(wordset, w)
+        for w in gap
+        for wordset in ("deposit_links", "reporting", "list_joiners")
+    )
+    return len(gap) <= BEFORE_DEPOSIT and not hard and not linking
 
 
 def deposit_lexicon(kb: KnowledgeBase) -> Lexicon:

@@ -14,6 +14,8 @@ from chatbot.knowledge.reading import Category, Cue
 from chatbot.knowledge.text import Word, phrase_key
 
 SENTENCE_MARKS = frozenset(".;!?\n")
+LIST_REACH = 12
+"""A cue before a list reaches its items this far ('no fever, rash, jaundice or purpura')."""
 LONGEST_REACH = 24
 """No cue reaches further than this many words, whatever its window (bounds the work)."""
 
@@ -231,5 +233,5 @@ def _reaches(cue: _Found, distance: int, clause: bool, sentence: bool, in_list: 
         return distance == 0
     if sentence or (clause and c.scope == "clause"):
         return False
-    window = LONGEST_REACH if in_list else c.window
+    window = max(c.window, LIST_REACH) if in_list else c.window
     return distance < window

@@ -28,6 +28,7 @@ from chatbot.knowledge.reading import (
     Panel,
     ReadingVocabulary,
     WordSet,
+    check_supports,
     read_cue,
     read_description,
     read_panel,
@@ -57,6 +58,7 @@ def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
         for file, index, table in items(documents, section):
             loader.read(section, file, index, table)
     check_references(loader.questions, defects)
+    check_supports(loader.questions, loader.wordsets, defects)
     check_contradicts(loader.findings, defects)
     rules = loader.read_rules()
     check_unique_rules(rules, defects)

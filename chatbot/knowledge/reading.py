@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, cast, get_args
 
+from chatbot.errors import Defect
 from chatbot.knowledge.citations import Citation
 from chatbot.knowledge.fields import TableReader, did_you_mean
 from chatbot.knowledge.questions import Pairs, Question
@@ -213,6 +214,27 @@ def _means(r: TableReader, questions: Mapping[str, Question]) -> Pairs:
                 f"means.{question_id}", f"{answer!r} is not an answer", f"use one of {allowed}"
             )
     return tuple((k, v.strip()) for k, v in value.items())
+
+
+def check_supports(
+    questions: Mapping[str, Question], wordsets: Mapping[str, WordSet], defects: list[Defect]
+) -> None:
+    """Every `@name` a question's `supported` list refers to is a word set."""
+    for question in questions.values():
+        for index, support in enumerate(question.supported):
+            for entry in support.near:
+                name = entry.removeprefix("@")
+                if entry.startswith("@") and name not in wordsets:
+                    hint = did_you_mean(name, wordsets) or f"define [[wordset]] id = {name!r}"
+                    defects.append(
+                        Defect(
+                            question.file,
+                            f"question {question.id}",
+                            f"supported[{index}].near",
+                            f"unknown word set {entry!r}",
+                            hint,
+                        )
+                    )
 
 
 def _one_of(r: TableReader, key: str, allowed: tuple[str, ...], default: str) -> str:
