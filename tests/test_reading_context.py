@@ -122,19 +122,10 @@ HISTORICAL_CURRENT = [
     pytest.param(
         "She had a parathyroidectomy 12 years ago for a parathyroid adenoma.",
         {("systemic_condition", "primary_hyperparathyroidism", "historical")},
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="'years ago' is only a backward cue: the adenoma after it is read as a "
-            "current systemic_condition = primary_hyperparathyroidism",
-        ),
     ),
     pytest.param(
         "Eleven years ago he underwent removal of a parathyroid adenoma.",
         {("systemic_condition", "primary_hyperparathyroidism", "historical")},
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="read as a current systemic_condition = primary_hyperparathyroidism",
-        ),
     ),
 ]
 
@@ -158,11 +149,6 @@ HISTORICAL_COUNTS = [
     pytest.param(
         "Heterotopic ossification of the hip followed a hip replacement four years ago.",
         {"bone_pattern": "yes", "ho_trigger": "surgery", "site": "periarticular"},
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="'followed' is read as a later cue for the ossification before it: "
-            "bone_pattern is left out as later, so ho_trigger surgery is not read either",
-        ),
     ),
 ]
 
@@ -190,16 +176,10 @@ TWO_SITES = [
     pytest.param(
         "Calcified deposits involved the lungs and the gastric mucosa.",
         ("lung", "stomach"),
-        marks=pytest.mark.xfail(
-            strict=True, reason="both sites are left out as conflicting ('involved' ties neither)"
-        ),
     ),
     pytest.param(
         "Calcified nodules were found in the lungs; calcified foci were also found in the spleen.",
         ("lung", "spleen"),
-        marks=pytest.mark.xfail(
-            strict=True, reason="site lung only; the spleen is left out as elsewhere"
-        ),
     ),
 ]
 

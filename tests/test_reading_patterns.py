@@ -83,11 +83,6 @@ VAGUE = [
     pytest.param(
         "Ultrasound found calcification in a tendon of the shoulder.",
         {"degeneration_setting": "tendon"},
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="site tendon is read, but degeneration_setting tendon is left out as "
-            "'elsewhere about the shoulder, not the deposit'",
-        ),
     ),
     (
         "She tore a tendon skiing. Mammography showed a calcified nodule in the breast.",

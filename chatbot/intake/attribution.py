@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from chatbot.intake.candidates import WEAK, Candidate, LeftOut, distinct, parsed
-from chatbot.intake.distribution import one_deposit, several_deposits
+from chatbot.intake.distribution import one_deposit
 from chatbot.intake.lexicon import Lexicon, Target
 from chatbot.intake.view import Match, ReadingView
 from chatbot.knowledge.model import KnowledgeBase, Question
@@ -34,8 +34,7 @@ def attribute(reading: ReadingView) -> None:
     tied = [match for _, match in ties]
     chosen = _deposit_places(reading, place, tied)
     if len(chosen) == 1:
-        if not several_deposits(reading, place, ties):
-            one_deposit(reading, deposits)
+        one_deposit(reading, deposits)
     named = [m for m, categories in places if "negated" not in categories]
     # the deposit's places: those read, and those only named beside it ('at the antecubital
     # region'), which give no answer but tell where the deposit is
@@ -107,9 +106,8 @@ def _local(
         if (m.start, m.end) in tied_spans or str(m.target.value) in deposit
     }
     for candidate in reading.direct.get(question.id, []):
-        sentence = reading.sentence_of(candidate.word) if candidate.word >= 0 else -1
-        if question.at_deposit and sentence >= 0 and sentence not in about_deposit:
-            reading.left.append(_elsewhere(candidate, "not said to be at the deposit"))
+        if any(_overlaps(reading, m, candidate) for m in tied):
+            kept.append(candidate)  # it names the deposit's own place ('in a tendon')
             continue
         place = _place_of(reading, candidate, by_sentence, about_deposit)
         if (
@@ -123,6 +121,11 @@ def _local(
         kept.append(candidate)
     if question.id in reading.direct:
         reading.direct[question.id] = kept
+
+
+def _overlaps(reading: ReadingView, match: Match, candidate: Candidate) -> bool:
+    ws = reading.ws
+    return ws[match.start].start < candidate.end and candidate.start < ws[match.end - 1].end
 
 
 def _place_of(

@@ -1,46 +1,15 @@
-"""How many deposits a description names, read for the question with a `one_deposit`
-answer and the place question's `several_imply`: separate deposits at differently named
-places are several; one deposit named as one ('a calcified mass') at one place is one. Both
-readings are weak: any word the description gives for the distribution wins. Pure: no I/O.
+"""One deposit: a description that names the deposit as one ('a calcified mass') at one
+place gives the question with a `one_deposit` answer that answer, weakly: any word the
+description gives for the distribution wins. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 from chatbot.intake.candidates import WEAK, Candidate, parsed
-from chatbot.intake.view import Match, ReadingView
-from chatbot.knowledge.model import Question
+from chatbot.intake.view import ReadingView
 
 SINGULAR_REACH = 6
 """'a hard 2 cm mass': the word that makes a deposit one stands this close before it."""
-
-
-def several_deposits(reading: ReadingView, place: Question, ties: list[tuple[int, Match]]) -> bool:
-    """Separate deposits at differently named places of one kind ('calcification of the
-    ureter ... calcification of the bladder wall'): what several places imply (widespread),
-    weakly. Whether there are several."""
-    named: dict[tuple[str, ...], int] = {}
-    for number, match in ties:
-        named.setdefault(tuple(w.key for w in reading.ws[match.start : match.end]), number)
-    if len(named) < 2 or len(set(named.values())) < 2:
-        return False
-    first = min((m for _, m in ties), key=lambda m: m.start)
-    last = max((m for _, m in ties), key=lambda m: m.end)
-    ws = reading.ws
-    for question_id, value in place.several_imply:
-        target = reading.kb.questions[question_id]
-        reading.add_candidate(
-            Candidate(
-                question_id,
-                value,
-                ws[first.start].start,
-                ws[last.end - 1].end,
-                parsed(target, value),
-                note="deposits at several places",
-                strength=WEAK,
-                word=first.start,
-            )
-        )
-    return True
 
 
 def one_deposit(reading: ReadingView, deposits: list[tuple[int, int]]) -> None:

@@ -119,9 +119,6 @@ class Question:
     current: bool = False
     """Only what holds now answers it: a historical mention ('calcium was 3.1 before
     treatment', 'parathyroidectomy ten years ago') is left out."""
-    at_deposit: bool = False
-    """Stricter than `local`: read only from a sentence that speaks of the deposit or names
-    its place ('an intervention at exactly this site')."""
     place: bool = False
     """The question that says where the deposit is: what local findings are attributed by."""
     local: bool = False

@@ -23,7 +23,7 @@ from chatbot.knowledge.text import phrase_key
 QUESTION_KEYS = (
     "phrases", "names", "not_phrases", "answer_only", "negative", "implies", "requires",
     "number_choices", "current", "local", "place", "supported", "words", "if_uncertain",
-    "bands", "word_names", "one_deposit", "first", "at_deposit",
+    "bands", "word_names", "one_deposit", "first",
 )  # fmt: skip
 CHOICE_KEYS = ("phrases", "implies", "refines")
 _KINDS = {
@@ -83,7 +83,6 @@ def read_question_vocabulary(
         "word_names": read_phrases(r, "word_names"),
         "one_deposit": _choice(r, "one_deposit", choices),
         "first": _flag(r, "first"),
-        "at_deposit": _flag(r, "at_deposit"),
     }
     if "number_choices" in r.table and kind == "choice":
         bands = r.sub("number_choices")
