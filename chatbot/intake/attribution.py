@@ -229,7 +229,7 @@ def _linked(reading: ReadingView, end: int, start: int) -> bool:
 def _listed(reading: ReadingView, previous: Match, mention: Match) -> bool:
     """'the gastric mucosa and lungs': a place joined to a tied one by 'and' or a comma."""
     gap = reading.ws[previous.end : mention.start]
-    if len(gap) > 2 or any(";" in w.before or "." in w.before for w in gap):
+    if len(gap) > 3 or any(";" in w.before or "." in w.before for w in gap):
         return False
     joined = any(reading.index.word_in("list_joiners", w) for w in gap)
     return joined or "," in reading.ws[mention.start].before

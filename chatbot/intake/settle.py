@@ -28,6 +28,10 @@ def settle(reading: ReadingView) -> tuple[dict[str, Candidate], list[LeftOut]]:
         if not unmet:
             break
         excluded |= unmet
+    for item in reading.left:  # a value that cannot be right is asked, not filled in by a panel
+        if item.reason == "unit" and item.question in chosen:
+            if chosen[item.question].strength == WEAK:
+                del chosen[item.question]
     left = list(reading.left)
     for question_id, found in conflicts.items():
         if question_id in chosen:
