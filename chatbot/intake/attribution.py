@@ -7,6 +7,7 @@ as elsewhere. Pure: no I/O.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 
 from chatbot.intake.candidates import WEAK, Candidate, LeftOut, distinct, parsed
@@ -105,8 +106,9 @@ def _local(
         for m in places
         if (m.start, m.end) in tied_spans or str(m.target.value) in deposit
     }
+    tied_chars = _char_spans(reading, tied)
     for candidate in reading.direct.get(question.id, []):
-        if any(_overlaps(reading, m, candidate) for m in tied):
+        if _overlaps_any(tied_chars, candidate):
             kept.append(candidate)  # it names the deposit's own place ('in a tendon')
             continue
         place = _place_of(reading, candidate, by_sentence, about_deposit)
@@ -123,9 +125,23 @@ def _local(
         reading.direct[question.id] = kept
 
 
-def _overlaps(reading: ReadingView, match: Match, candidate: Candidate) -> bool:
+def _char_spans(reading: ReadingView, matches: list[Match]) -> tuple[list[int], list[int], int]:
+    """The character spans of matches, sorted by start, and the longest span: found by
+    bisection, so a long text's findings are not each compared with every match."""
     ws = reading.ws
-    return ws[match.start].start < candidate.end and candidate.start < ws[match.end - 1].end
+    spans = sorted((ws[m.start].start, ws[m.end - 1].end) for m in matches)
+    longest = max((end - start for start, end in spans), default=0)
+    return [start for start, _ in spans], [end for _, end in spans], longest
+
+
+def _overlaps_any(spans: tuple[list[int], list[int], int], candidate: Candidate) -> bool:
+    starts, ends, longest = spans
+    index = bisect_left(starts, candidate.end)  # spans from here start too late
+    while index > 0 and starts[index - 1] > candidate.start - longest:
+        index -= 1
+        if candidate.start < ends[index]:
+            return True
+    return False
 
 
 def _place_of(

@@ -92,7 +92,7 @@ class TextContext:
         """For each word, the number of the sentence it stands in."""
         number = 0
         for word in ws:
-            number += any(m in SENTENCE_MARKS for m in word.before)
+            number += bool(word.before) and not SENTENCE_MARKS.isdisjoint(word.before)
             self.sentence.append(number)
         self.ending: dict[int, _Found] = {}
         self.starting: dict[int, _Found] = {}
@@ -147,14 +147,14 @@ class TextContext:
         nearest = bisect.bisect_right(self._ends, start) - 1
         if nearest < 0 or start - self._ends[nearest] >= LONGEST_REACH:
             return []  # no cue ends within reach before the span
-        ws, found = self.ws, []
+        ws, sentence, found = self.ws, self.sentence, []
         in_list = self.in_list(start, end)
         clause_crossed = sentence_crossed = False
         index = start
         while index > 0 and start - index < LONGEST_REACH:
+            if sentence[index] != sentence[index - 1]:
+                break  # a sentence mark stands before this word
             marks = ws[index].before
-            if any(m in SENTENCE_MARKS for m in marks):
-                break
             if ws[index].hard_before and not (in_list and marks.strip() == ","):
                 clause_crossed = True
             if self._fresh_statement(index - 1):
@@ -178,12 +178,12 @@ class TextContext:
         nearest = bisect.bisect_left(self._starts, end)
         if nearest == len(self._starts) or self._starts[nearest] - end >= LONGEST_REACH:
             return []  # no cue starts within reach after the span
-        ws, found = self.ws, []
+        ws, sentence, found = self.ws, self.sentence, []
         clause_crossed = False
         index = end
         while index < len(ws) and index - end < LONGEST_REACH:
-            if any(m in SENTENCE_MARKS for m in ws[index].before):
-                break
+            if sentence[index] != sentence[index - 1]:
+                break  # a sentence mark stands before this word
             if ws[index].hard_before:
                 clause_crossed = True
             cue = self.starting.get(index)

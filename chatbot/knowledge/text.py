@@ -60,6 +60,7 @@ _TOKEN = re.compile(
     rf"(?P<number>{NUMBER})|(?P<word>[^\W_]+(?:['’][^\W_]+)*\+*)|(?P<times>×)|(?P<mark>[^\w\s])"
 )
 HARD_MARKS = frozenset(".,;:!?()[]{}")
+_HARD_OR_LINE = HARD_MARKS | {"\n"}
 GENERIC = frozenset(
     "a an and any at of or the to no none nothing neither nor not yes known other others unknown"
     " this these that those it all some".split()
@@ -81,7 +82,7 @@ class Word:
     """A clause mark (. , ; : ( ) and the like) or a line break comes before it."""
 
     def __post_init__(self) -> None:
-        hard = any(mark in HARD_MARKS or mark == "\n" for mark in self.before)
+        hard = bool(self.before) and not _HARD_OR_LINE.isdisjoint(self.before)
         object.__setattr__(self, "hard_before", hard)
 
 
