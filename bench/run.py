@@ -350,6 +350,10 @@ def measure_all(variants: Sequence[Variant], work: Path, quick: bool) -> dict[st
     import reading  # bench/reading.py
 
     report["reading"] = reading.measure(1 if quick else 3)
+    step("questions per consultation")
+    import questions  # bench/questions.py
+
+    report["questions"] = questions.measure() if questions.PUBLISHED.exists() else {}
     return report
 
 
@@ -440,6 +444,10 @@ def report_lines(report: dict[str, Any], command: str) -> Iterator[str]:
 
     yield ""
     yield from reading.section(report, table)
+    import questions  # bench/questions.py
+
+    yield ""
+    yield from questions.section(report, table)
     yield ""
     yield from CHANGES.strip().splitlines()
 

@@ -10,7 +10,10 @@ from chatbot.knowledge.model import INDETERMINATE, KnowledgeBase
 
 
 def _tested(kb: KnowledgeBase, kind: str) -> set[str]:
-    return {c.subject for rule in kb.rules for c in rule.conditions if c.subject_kind == kind}
+    """Subjects tested by a rule, or by a question's `asking` conditions."""
+    found = {c.subject for rule in kb.rules for c in rule.conditions if c.subject_kind == kind}
+    asked = {c.subject for a in kb.asking.values() for c in a.conditions}
+    return found | {s for s in asked if (s in kb.findings) == (kind == "finding")}
 
 
 def unused_questions(kb: KnowledgeBase) -> Iterator[Report]:

@@ -24,23 +24,28 @@ OUTCOMES = ("derive", "conclude", "caveat", "assume")
 
 
 def read_conditions(
-    r: TableReader, questions: Mapping[str, Question], findings: Mapping[str, Finding]
+    r: TableReader,
+    questions: Mapping[str, Question],
+    findings: Mapping[str, Finding],
+    key: str = "when",
 ) -> tuple[Condition, ...]:
-    """Read the `when` list; each entry names one question or finding and one test."""
-    tables = r.tables("when")
-    if "when" in r.table and not tables:
-        r.defect("when", "a rule needs at least one condition")
+    """Read the `when` list (or another key's); each entry names one question or finding
+    and one test."""
+    tables = r.tables(key)
+    if key in r.table and not tables:
+        r.defect(key, "a rule needs at least one condition" if key == "when" else "list one")
     conditions = []
     for index, table in enumerate(tables):
-        c = _reader(r, index, table)
+        c = _reader(r, index, table, key)
         condition = _read_condition(c, questions, findings)
         if condition is not None:
             conditions.append(condition)
     return tuple(conditions)
 
 
-def _reader(r: TableReader, index: int, table: Any) -> TableReader:
-    return TableReader(table, r.file, r.item, r.defects, f"when[{index}]")
+def _reader(r: TableReader, index: int, table: Any, key: str) -> TableReader:
+    prefix = f"{r.prefix}.{key}" if r.prefix else key
+    return TableReader(table, r.file, r.item, r.defects, f"{prefix}[{index}]")
 
 
 def _read_condition(
@@ -262,3 +267,9 @@ def _check_formula(
                 f"{name!r} may be answered in words (low, normal, raised), which no formula can "
                 "use: test it with `measured = true` in the rule's conditions",
             )
+
+
+def is_rule_id(rule_id: str) -> bool:
+    topic, dot, slug = rule_id.partition(".")
+    allowed = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+    return bool(dot and topic and slug) and set(topic + slug) <= allowed

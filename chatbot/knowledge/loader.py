@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.errors import Defect, KnowledgeBaseError
+from chatbot.knowledge.asking import read_asking
 from chatbot.knowledge.bands import read_units
 from chatbot.knowledge.checks import check_contradicts, check_indeterminate, check_unique_rules
-from chatbot.knowledge.conditions import read_conditions, read_outcome
+from chatbot.knowledge.conditions import is_rule_id, read_conditions, read_outcome
 from chatbot.knowledge.fields import TableReader, did_you_mean, read_phrases
 from chatbot.knowledge.files import SECTIONS, items, read_files
 from chatbot.knowledge.model import (
@@ -61,6 +62,10 @@ def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
     check_supports(loader.questions, loader.wordsets, defects)
     check_contradicts(loader.findings, defects)
     rules = loader.read_rules()
+    asking = {
+        question: read_asking(r, question, loader.questions, loader.findings, loader.citation)
+        for question, r in loader.ask_tables
+    }
     check_unique_rules(rules, defects)
     check_indeterminate(directory, loader.classes, defects)
     strata = stratify(rules, defects) if not defects else {}
@@ -74,6 +79,7 @@ def load_knowledge_base(directory: str | Path) -> KnowledgeBase:
         classes=loader.classes,
         rules=tuple(rules),
         strata=strata,
+        asking=asking,
         reading=ReadingVocabulary(loader.cues, loader.wordsets, loader.panels, loader.descriptions),
     )
 
@@ -92,6 +98,7 @@ class _Loader:
         self.panels: dict[str, Panel] = {}
         self.descriptions: dict[str, Description] = {}
         self._rule_tables: list[tuple[str, int, Any]] = []
+        self.ask_tables: list[tuple[str, TableReader]] = []
 
     def read(self, section: str, file: str, index: int, table: Any) -> None:
         item_id = table.get("id") if isinstance(table, dict) else None
@@ -131,9 +138,12 @@ class _Loader:
                 "plausible",
                 "several",
                 "several_imply",
+                "asking",
                 *QUESTION_KEYS,
             ),
         )
+        if "asking" in r.table:
+            self.ask_tables.append((item_id, r))
         kind = r.text("kind")
         if kind not in QUESTION_KINDS:
             r.defect("kind", f"unknown kind {kind!r}", f"use one of {', '.join(QUESTION_KINDS)}")
@@ -218,8 +228,8 @@ class _Loader:
         subtypes = []
         for index, table in enumerate(r.tables("subtypes")):
             s = r.element("subtypes", index, table)
-            s.check_keys(("id", "label"))
-            subtypes.append(Subtype(s.text("id"), s.text("label")))
+            s.check_keys(("id", "label"), ("lookalike",))
+            subtypes.append(Subtype(s.text("id"), s.text("label"), s.text("lookalike")))
         return ConclusionClass(
             item_id, r.text("label"), r.text("summary"), r.file, order, tuple(subtypes)
         )
@@ -247,7 +257,7 @@ class _Loader:
             ("derive", "conclude", "caveat", "assume", "priority", "applies_to"),
         )
         rule_id = r.text("id")
-        if rule_id and not _is_rule_id(rule_id):
+        if rule_id and not is_rule_id(rule_id):
             r.defect("id", f"rule id {rule_id!r} must look like topic.short-slug")
         conditions = read_conditions(r, self.questions, self.findings)
         outcome = read_outcome(r, conditions, self.questions, self.findings, self.classes)
@@ -288,9 +298,3 @@ _REGISTRY = {
 
 def _file_of(item: Any) -> str:
     return str(getattr(item, "file", ""))
-
-
-def _is_rule_id(rule_id: str) -> bool:
-    topic, dot, slug = rule_id.partition(".")
-    allowed = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
-    return bool(dot and topic and slug) and set(topic + slug) <= allowed

@@ -61,6 +61,9 @@ class Finding:
 class Subtype:
     id: str
     label: str
+    lookalike: str = ""
+    """What the deposit is when the subtype is a look-alike placed with the class only when a
+    class is needed, e.g. 'calcium pyrophosphate deposition (CPPD)'."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class KnowledgeBase:
     classes: Mapping[str, ConclusionClass]
     rules: tuple[Rule, ...]
     strata: Mapping[str, int] = field(default_factory=dict)
+    asking: Mapping[str, Any] = field(default_factory=dict)
+    """For a question asked only in some settings or late, its Asking (knowledge/asking.py)."""
     reading: ReadingVocabulary = field(default_factory=ReadingVocabulary)
     """How case descriptions are read: context cues, word sets, panels, descriptions."""
     _owned: dict[Callable[[KnowledgeBase], Any], Any] = field(

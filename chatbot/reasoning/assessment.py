@@ -44,6 +44,8 @@ class Assessment:
     chain: tuple[Firing, ...]
     caveats: tuple[Firing, ...]
     pending: tuple[str, ...]
+    causes: frozenset[str] = field(compare=False, repr=False)
+    """The pending questions that decide the cause of the leading class (asked first)."""
     possibility: Possibility = field(compare=False, repr=False)
     """The analyses the differential is read from when it is first asked for: one where an
     `unknown` answer stays open, one where it blocks (it will not be asked again)."""
@@ -114,7 +116,9 @@ def _graded(engine: Engine, a: Assessment) -> Assessment:
     used = relied_on(assumed, trial.chain)
     # what would confirm the assumptions first, then what the probable conclusion still
     # waits on (its cause, say), which the answers alone never reach
-    pending = (*a.pending, *(q for q in trial.pending if q not in a.pending))
+    # the cause of the probable class first, as for an established one
+    first = [q for q in trial.pending if q in trial.causes]
+    pending = tuple(dict.fromkeys((*first, *a.pending, *trial.pending)))
     return replace(
         a,
         classification=trial.classification,
@@ -198,6 +202,7 @@ def assess_evaluation(
     provisional = winner is not None and any(
         r is winner.rule or r.outcome.class_id != classification for r in relevant
     )
+    asked, causes = pending(kb, askable, relevant, ranked, classification if winner else "")
     return Assessment(
         evaluation=evaluation,
         classification=classification,
@@ -205,7 +210,8 @@ def assess_evaluation(
         provisional=provisional,
         chain=chain_of(evaluation, supporting),
         caveats=_unique_caveats(evaluation, classification),
-        pending=pending(kb, askable, relevant, ranked),
+        pending=asked,
+        causes=causes,
         possibility=possible,
         askable=askable,
         winner=winner.rule if winner else None,

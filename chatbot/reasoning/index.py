@@ -59,9 +59,9 @@ class Index:
             if rule.outcome.formula
         }
         self.dependents = kb.dependents
-        self.derivers = {
-            f: kb.rules_deriving(f) for f in {c.subject for r in kb.rules for c in r.conditions}
-        }
+        asked = {c.subject for a in kb.asking.values() for c in a.conditions}
+        tested = {c.subject for r in kb.rules for c in r.conditions} | asked
+        self.derivers = {f: kb.rules_deriving(f) for f in tested}
         self.recent: list[Memo] = []
         self._cached: dict[tuple[str, str], Any] = {}
 

@@ -190,7 +190,14 @@ class Possibility:
         return self._index.cycles
 
     def is_askable(self, question_id: str) -> bool:
-        return question_id not in self.answers
+        """Unanswered, and in a setting where it is asked at all (its `asking.any`: one of its
+        conditions holds on what is known; one still open waits for its answer)."""
+        if question_id in self.answers:
+            return False
+        gate = self.kb.asking.get(question_id)
+        if gate is None or not gate.conditions:
+            return True
+        return any(self.condition(c) is Truth.TRUE for c in gate.conditions)
 
     def possible_concluders(self, class_id: str) -> tuple[Rule, ...]:
         """The rules concluding the class that are not FALSE, in knowledge-base order."""

@@ -12,25 +12,41 @@ from chatbot.reasoning.truth import Truth
 
 
 def pending(
-    kb: KnowledgeBase, possible: Possibility, relevant: list[Rule], ranked: bool = True
-) -> tuple[str, ...]:
-    """Unanswered questions that could still change the classification or its subtype,
-    the one that best separates the still-possible classes first (in question order when
-    not ranked)."""
+    kb: KnowledgeBase,
+    possible: Possibility,
+    relevant: list[Rule],
+    ranked: bool = True,
+    lead: str = "",
+) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Unanswered questions that could still change the classification or its subtype.
+
+    Ranked: once a class leads, the questions that decide its cause come first (the kind of
+    necrosis, the connective-tissue disease, the trigger); then the one that best separates
+    the still-possible classes (the fewest classes left, on average over its answers). In
+    question order when not ranked. Also returns the questions that decide the cause: they
+    bear only on rules of the leading class, and on one that names a cause."""
     touched: dict[str, set[str]] = {}
+    naming: set[str] = set()
     for rule in relevant:
         for question_id in possible.deciders(rule):
             if possible.is_askable(question_id):
                 touched.setdefault(question_id, set()).add(rule.outcome.class_id)
+                if rule.outcome.class_id == lead and rule.outcome.subtype:
+                    naming.add(question_id)
+    causes = frozenset(q for q in naming if touched[q] == {lead})
     order = {qid: q.order for qid, q in kb.questions.items()}
     if not ranked:
-        return tuple(sorted(touched, key=lambda q: order[q]))
+        return tuple(sorted(touched, key=lambda q: (q not in causes, order[q]))), causes
     if possible.fast:
         open_by_class = open_concluders(kb, possible)
         remaining = {q: expected_remaining_at_once(kb, possible, q, open_by_class) for q in touched}
     else:
         remaining = {q: expected_remaining(kb, possible, q) for q in touched}
-    return tuple(sorted(touched, key=lambda q: (remaining[q], -len(touched[q]), order[q])))
+    late = {q for q in touched if (a := kb.asking.get(q)) is not None and a.late}
+    key = {
+        q: (q in late, q not in causes, remaining[q], -len(touched[q]), order[q]) for q in touched
+    }
+    return tuple(sorted(touched, key=key.__getitem__)), causes
 
 
 def expected_remaining(kb: KnowledgeBase, possible: Possibility, question_id: str) -> float:
