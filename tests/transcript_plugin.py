@@ -1,6 +1,8 @@
 """pytest plugin: every transcripts/*.txt is a test item; a failure is a diff headed file:line.
 
-`pytest --update-transcripts` rewrites the transcripts that differ, on purpose.
+`pytest --update-transcripts` rewrites the transcripts that differ, on purpose, except one whose
+consultation broke (an answer now rejected, or no conclusion where the header says finished):
+that one fails with the reason, unless `--force-transcripts` is given too.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import pytest
 from chatbot.consultation.record import TranscriptError, read_transcript, write_atomic
 from chatbot.engine.engine import Engine
 from chatbot.knowledge.loader import load_knowledge_base
+from chatbot.transcripts.guard import refusal
 from chatbot.transcripts.replay import Outcome, replay
 from chatbot.transcripts.update import updated_text
 from chatbot.ui.plain import play
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
+FORCE = "pytest --update-transcripts --force-transcripts"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,6 +31,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-transcripts",
         action="store_true",
         help="rewrite transcripts whose replay differs (review the git diff afterwards)",
+    )
+    parser.addoption(
+        "--force-transcripts",
+        action="store_true",
+        help="with --update-transcripts, rewrite even a consultation that no longer works",
     )
 
 
@@ -42,8 +51,8 @@ def _engine() -> Engine:
 
 
 class TranscriptMismatch(Exception):
-    def __init__(self, outcome: Outcome) -> None:
-        super().__init__(outcome.diff())
+    def __init__(self, outcome: Outcome, refused: str | None = None) -> None:
+        super().__init__(outcome.diff() + (f"\n{refused}" if refused else ""))
         self.outcome = outcome
 
 
@@ -58,10 +67,13 @@ class TranscriptItem(pytest.Item):
         outcome = replay(engine.kb, read_transcript(self.path), play, engine)
         if outcome.passed:
             return
-        if self.config.getoption("update_transcripts"):
-            write_atomic(self.path, updated_text(outcome))
-            return
-        raise TranscriptMismatch(outcome)
+        if not self.config.getoption("update_transcripts"):
+            raise TranscriptMismatch(outcome)
+        forced = self.config.getoption("force_transcripts")
+        refused = None if forced else refusal(outcome, engine, FORCE)
+        if refused is not None:
+            raise TranscriptMismatch(outcome, refused)
+        write_atomic(self.path, updated_text(outcome))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, TranscriptMismatch | TranscriptError):

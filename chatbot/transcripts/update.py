@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatbot.consultation.record import Transcript, TranscriptError, is_user_line, write_atomic
+from chatbot.engine.engine import Engine
 from chatbot.knowledge.model import KnowledgeBase
+from chatbot.transcripts.guard import refusal
 from chatbot.transcripts.replay import Outcome, Player, replay_all
 
 
@@ -62,20 +64,41 @@ class Replayed:
 
 
 def replay_files(
-    kb: KnowledgeBase, files: Sequence[Path], play: Player, jobs: int, update: bool
+    kb: KnowledgeBase,
+    files: Sequence[Path],
+    play: Player,
+    jobs: int,
+    update: bool,
+    force: bool = False,
 ) -> Replayed:
-    """Replay the files; with update, rewrite those that differ instead of failing them."""
-    found = Replayed()
+    """Replay the files; with update, rewrite those that differ instead of failing them,
+    except those whose consultation broke (guard.refusal), unless forced."""
+    found, guard = Replayed(), _Guard(kb, force)
     for path, result in zip(files, replay_all(kb, files, play, jobs), strict=True):
         if isinstance(result, TranscriptError):
             found.unreadable.append(result)
             found.failed += 1
         elif result.passed:
             found.passed += 1
-        elif update:
+        elif update and (refused := guard.refusal(result)) is None:
             write_atomic(path, updated_text(result))
             found.updated += 1
         else:
-            found.diffs.append(result.diff())
+            found.diffs.append(result.diff() + (f"\n{refused}" if update and refused else ""))
             found.failed += 1
     return found
+
+
+class _Guard:
+    """Refuses updates of broken consultations; its engine is built only when first needed."""
+
+    def __init__(self, kb: KnowledgeBase, force: bool) -> None:
+        self.kb, self.force = kb, force
+        self.engine: Engine | None = None
+
+    def refusal(self, outcome: Outcome) -> str | None:
+        if self.force:
+            return None
+        if self.engine is None:
+            self.engine = Engine(self.kb)
+        return refusal(outcome, self.engine)
