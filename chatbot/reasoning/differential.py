@@ -106,6 +106,8 @@ def _state(
 ) -> ClassState:
     if class_id == classification:
         return "established"
+    if fired and class_id == INDETERMINATE:
+        return "outranked"  # "not enough to decide" never supports a class that stands
     if fired:
         return "supported"
     if not open_rules:
@@ -122,8 +124,8 @@ def _deciding(
     answers blocking), and those answered unknown that would decide it if known."""
     found: set[str] = set()
     for rule in open_rules:
-        if askable.rule(rule) is Truth.OPEN:
-            found |= askable.deciders(rule)
+        if askable.rule(rule) is Truth.OPEN:  # only what would be asked: see is_askable
+            found |= {q for q in askable.deciders(rule) if askable.is_askable(q)}
         found |= {q for q in possible.deciders(rule) if evaluation.answers.get(q) == UNKNOWN}
     return in_question_order(possible.kb, found)
 
