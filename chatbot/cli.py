@@ -1,5 +1,6 @@
-"""The calcify command: parse the arguments, load the knowledge base, run one handler per
-subcommand (a consultation when none is given) and print what the ui layer puts into words.
+"""The calcify command: parse the arguments (the parser is ui/arguments.py), load the
+knowledge base, run one handler per subcommand (a consultation when none is given) and print
+what the ui layer puts into words.
 
 The entry point and the REPL are the only code that prints.
 """
@@ -15,12 +16,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from chatbot import __version__
 from chatbot.authoring.browse import search_rules
 from chatbot.authoring.lint import check, exit_code
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import EXIT_INTERRUPTED
-from chatbot.consultation.oneshot import classify
+from chatbot.consultation.oneshot import classify, parse_pairs
 from chatbot.consultation.session import latest_unfinished, open_session, sessions_dir
 from chatbot.errors import CalcifyError
 from chatbot.intake.reader import extract
@@ -32,9 +32,11 @@ from chatbot.knowledge.text import safe
 from chatbot.transcripts.coverage import coverage
 from chatbot.transcripts.replay import transcript_files, transcript_paths
 from chatbot.transcripts.update import replay_files
-from chatbot.ui.casetext import case_data, case_lines
+from chatbot.ui.answers import classify_data, given_answers
+from chatbot.ui.arguments import LATEST, build_parser
+from chatbot.ui.casetext import case_lines
+from chatbot.ui.jsonl import run_jsonl
 from chatbot.ui.listings import (
-    GRAPH_FORMATS,
     check_lines,
     coverage_lines,
     explain_rule_lines,
@@ -45,12 +47,9 @@ from chatbot.ui.listings import (
     rule_list_lines,
 )
 from chatbot.ui.plain import play, run_plain, stdin_lines
-from chatbot.ui.report import assessment_data, assessment_lines
-from chatbot.ui.words import DISCLAIMER
+from chatbot.ui.report import assessment_lines
 
 EXIT_OK, EXIT_USAGE = 0, 2
-DEFAULT_TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
-LATEST = "latest"
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -62,7 +61,7 @@ class UsageError(CalcifyError):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run calcify with these arguments and return the exit code."""
     args = build_parser().parse_args(argv)
-    handler: Handler = args.run
+    handler = HANDLERS[args.command or "chat"]
     try:
         return handler(args)
     except CalcifyError as exc:  # knowledge-base, answer, transcript and usage errors
@@ -84,78 +83,6 @@ def run() -> None:
     sys.exit(code)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    # --rules may come before or after the command; SUPPRESS keeps a subcommand's parser
-    # from overwriting a value given before it.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--rules",
-        metavar="DIR",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help="knowledge-base directory",
-    )
-    parser = argparse.ArgumentParser(
-        prog="calcify",
-        description="Classify pathologic calcification by guided consultation. " + DISCLAIMER,
-    )
-    parser.set_defaults(run=chat)
-    parser.add_argument("--rules", metavar="DIR", type=Path, help="knowledge-base directory")
-    parser.add_argument("--version", action="version", version=f"calcify {__version__}")
-    parser.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
-    parser.add_argument(
-        "--record", metavar="FILE", type=Path, help="record the session as a transcript"
-    )
-    parser.add_argument("--force", action="store_true", help="let --record overwrite FILE")
-    parser.add_argument(
-        "--case", metavar="TEXT", help="start from a case description, then ask what is missing"
-    )
-    parser.add_argument(
-        "--resume",
-        nargs="?",
-        const=LATEST,
-        metavar="FILE",
-        help="continue the most recent unfinished consultation, or the one saved in FILE",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def command(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, parents=[common], help=text)
-        sub.set_defaults(run=handler)
-        return sub
-
-    classify = command(
-        "classify", classify_command, "classify from answers given on the command line"
-    )
-    classify.add_argument("--json", action="store_true", help="print one JSON object")
-    classify.add_argument("--case", metavar="TEXT", help="read answers from a case description")
-    classify.add_argument("answers", nargs="*", metavar="QUESTION=ANSWER")
-    questions = command("questions", questions_command, "list every question")
-    questions.add_argument("--json", action="store_true", help="print JSON")
-    checking = command("check", check_command, "report errors and warnings in the knowledge base")
-    checking.add_argument("--strict", action="store_true", help="exit 1 on warnings")
-    replay = command("replay", replay_command, "replay transcripts and compare every line")
-    replay.add_argument("--update", action="store_true", help="rewrite transcripts that differ")
-    replay.add_argument(
-        "--jobs", "-j", type=int, default=1, metavar="N", help="replay in N parallel processes"
-    )
-    replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    rules = command("rules", rules_command, "list or search the rules")
-    rules.add_argument("text", nargs="*", help="words to search for")
-    explain = command(
-        "explain-rule", explain_rule_command, "a rule, what it needs and what uses it"
-    )
-    explain.add_argument("rule_id", metavar="ID")
-    explain.add_argument(
-        "--transcripts", type=Path, default=DEFAULT_TRANSCRIPTS, help="transcripts to search"
-    )
-    graph = command("graph", graph_command, "the rule network")
-    graph.add_argument("--format", choices=GRAPH_FORMATS, default="mermaid")
-    cover = command("coverage", coverage_command, "which transcripts fire each rule")
-    cover.add_argument("paths", nargs="*", type=Path, metavar="PATH", default=[DEFAULT_TRANSCRIPTS])
-    return parser
-
-
 def knowledge_base(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base of --rules, $CALCIFY_RULES or the default; raises on errors."""
     kb = load_knowledge_base(args.rules or default_rules_dir())
@@ -172,7 +99,7 @@ def show(lines: Sequence[str]) -> None:
 
 
 def chat(args: argparse.Namespace) -> int:
-    """A consultation: the REPL on a terminal, plain line-by-line mode otherwise.
+    """A consultation: --jsonl for programs, the REPL on a terminal, plain mode otherwise.
 
     It is kept after every turn: in --record FILE if given, else in the state directory.
     """
@@ -186,6 +113,9 @@ def chat(args: argparse.Namespace) -> int:
     # --case TEXT is typed for the user: the description, then ok to use what was read
     scripted = [] if args.case is None else [f"case {args.case}"]
     scripted += ["ok"] if args.case is not None and extract(kb, args.case) else []
+    if args.jsonl:
+        lines_in = itertools.chain(scripted, stdin_lines(sys.stdin.buffer, sys.stderr))
+        return run_jsonl(consultation, lines_in, sys.stdout, recorder, opening)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from chatbot.ui import repl  # prompt_toolkit is only needed on a terminal
 
@@ -195,7 +125,7 @@ def chat(args: argparse.Namespace) -> int:
             history=repl.open_history(),
             recorder=recorder,
             opening=opening,
-            scripted=scripted,
+            scripted=scripted[:1],  # on a terminal the user reviews what was read, types ok
         )
     lines_in = itertools.chain(scripted, stdin_lines(sys.stdin.buffer, sys.stderr))
     try:
@@ -224,9 +154,8 @@ def classify_command(args: argparse.Namespace) -> int:
     kb = knowledge_base(args)
     assessment, found = classify(kb, args.answers, args.case)
     if args.json:
-        data = assessment_data(kb, assessment)
-        if args.case is not None:
-            data |= case_data(found.items, found.omitted)
+        given = given_answers(found, parse_pairs(kb, args.answers))
+        data = classify_data(kb, assessment, given, found if args.case is not None else None)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
     read = case_lines(kb, found.items, found.omitted) if args.case is not None else []
@@ -291,10 +220,24 @@ def replay_command(args: argparse.Namespace) -> int:
     kb = knowledge_base(args)
     if args.jobs < 1:
         raise UsageError("--jobs needs a positive number")
-    found = replay_files(kb, transcript_files(args.paths), play, args.jobs, args.update)
+    files = transcript_files(args.paths)
+    found = replay_files(kb, files, play, args.jobs, args.update, args.force)
     for error in found.unreadable:
         print(f"calcify: {error}", file=sys.stderr)
     for diff in found.diffs:
         show(diff.splitlines())
     show(replay_summary_lines(found.passed, found.failed, found.updated))
     return 1 if found.failed else EXIT_OK
+
+
+HANDLERS: dict[str, Handler] = {
+    "chat": chat,
+    "classify": classify_command,
+    "questions": questions_command,
+    "check": check_command,
+    "replay": replay_command,
+    "rules": rules_command,
+    "explain-rule": explain_rule_command,
+    "graph": graph_command,
+    "coverage": coverage_command,
+}

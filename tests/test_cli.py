@@ -87,21 +87,29 @@ def test_classify_json_answers(
 
 
 @pytest.mark.parametrize(
-    ("answer", "value"),
+    ("answer", "given", "unit", "value", "reference_unit"),
     [
-        ("serum_calcium=12.1 mg/dL", 12.1),
-        ("serum_calcium=3.0mmol/l", 12.024),
-        ("serum_calcium=12,1", 12.1),
-        ("albumin=25 g/L", 2.5),
+        ("serum_calcium=12.1 mg/dL", 12.1, "mg/dL", 12.1, "mg/dL"),
+        ("serum_calcium=3.0mmol/l", 3.0, "mmol/L", 12.024, "mg/dL"),
+        ("serum_calcium=12,1", 12.1, "mg/dL", 12.1, "mg/dL"),
+        ("albumin=25 g/L", 25.0, "g/L", 2.5, "g/dL"),
     ],
 )
 def test_classify_reads_units_on_the_real_knowledge_base(
-    capsys: pytest.CaptureFixture[str], answer: str, value: float
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+    given: float,
+    unit: str,
+    value: float,
+    reference_unit: str,
 ) -> None:
+    """A number answer in --json: as given, and in the unit the rules compare it in."""
     code, out, err = _run(capsys, ["classify", "--json", answer])
     assert (code, err) == (0, "")
     question = answer.partition("=")[0]
-    assert json.loads(out)["answers"][question] == pytest.approx(value)
+    read = json.loads(out)["answers"][question]
+    assert (read["value"], read["unit"], read["reference_unit"]) == (given, unit, reference_unit)
+    assert read["reference_value"] == pytest.approx(value)
 
 
 @pytest.mark.parametrize(

@@ -30,8 +30,8 @@ def test_a_finished_consultation_exits_zero_with_clean_text() -> None:
     assert "> dented" in out and "== Conclusion ==" in out
     assert "\x1b" not in out and result.stderr == b""
     assert (
-        out.splitlines()[1]
-        == "calcify is decision support for learning and review, not a diagnosis."
+        "calcify is decision support for learning and review, not a diagnosis."
+        in (out.splitlines()[:4])
     )
 
 
@@ -88,4 +88,5 @@ def test_case_option_reads_the_description_then_asks_what_is_missing() -> None:
     out = result.stdout.decode()
     assert result.returncode == 0
     assert "> case caseous necrosis" in out and "> ok" in out and "Using 4 answers" in out
-    assert "Question 2:" in out  # only the questions still needed are asked
+    # only the questions still needed are asked, numbered after the four taken from the case
+    assert "Question 5:" in out and "Question 2:" not in out

@@ -172,7 +172,7 @@ def test_a_pseudo_cue_does_not_negate(real_kb: KnowledgeBase) -> None:
 
 TWO_SITES = [
     ("Deposits of calcium were seen in the cornea and the kidneys.", ("kidney_medulla", "eye")),
-    ("Calcification of the spleen and liver was seen on CT.", ("spleen", "liver")),
+    ("Calcification of the spleen and liver was seen on CT.", ("liver", "spleen")),
     pytest.param(
         "Calcified deposits involved the lungs and the gastric mucosa.",
         ("lung", "stomach"),

@@ -63,6 +63,13 @@ class How:
 
 
 @dataclass(frozen=True)
+class Caveats:
+    """The caveats that qualify the current conclusion, each with its source."""
+
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
 class Changed:
     before: Assessment
     after: Assessment
@@ -72,6 +79,8 @@ class Changed:
 @dataclass(frozen=True)
 class Summary:
     assessment: Assessment
+    numbers: tuple[tuple[str, int], ...] = ()
+    """(question id, the number it was asked under), in the order they were asked."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,7 @@ Block = (
     | Conclusion
     | WhyAsked
     | How
+    | Caveats
     | WhyNot
     | Changed
     | Summary

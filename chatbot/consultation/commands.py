@@ -10,9 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chatbot.consultation.blocks import Block, CommandHelp, Help, How, Note, Problem, Reload, Save
+from chatbot.consultation.blocks import Caveats as CaveatsBlock
 from chatbot.consultation.blocks import Summary as SummaryBlock
 from chatbot.consultation.state import ConsultationState
 from chatbot.knowledge.model import Question
+from chatbot.knowledge.spelling import near_miss
 from chatbot.knowledge.text import normalise
 from chatbot.reasoning.explain import why_asked, why_not
 
@@ -30,21 +32,36 @@ class Command:
 
 
 def why(c: ConsultationState, argument: str) -> list[Block]:
+    """Why the current question is asked, or the one named (why 2, why calcium)."""
+    first, _, rest = argument.partition(" ")
+    if first.casefold() == "not":  # "why not metastatic"
+        return whynot(c, rest.strip())
     question = c.current
+    if argument:
+        named = questions_named(c, argument)
+        if len(named) != 1:
+            return [Problem(_not_one_question("why", argument, named, c)), *c.reask(choices=True)]
+        question = c.kb.questions[named[0]]
     if question is None:
         return [Note("No question is being asked now; type how to see how the conclusion follows.")]
-    return [why_asked(c.kb, c.assessment, question), *c.reask()]
+    return [why_asked(c.kb, c.assessment, question), *c.reask(choices=True)]
 
 
 def how(c: ConsultationState, argument: str) -> list[Block]:
     return [How(c.assessment), *c.reask()]
 
 
+def caveats(c: ConsultationState, argument: str) -> list[Block]:
+    return [CaveatsBlock(c.assessment), *c.reask()]
+
+
 def whynot(c: ConsultationState, argument: str) -> list[Block]:
     class_id = class_named(c, argument)
     if class_id is None:
         names = ", ".join(c.kb.classes)
-        return [Problem(f"whynot needs a class: one of {names}"), *c.reask()]
+        hint = near_miss(_key(argument), _class_names(c)) if argument else ""
+        message = f"{argument!r} is not a class: {hint} " if hint else ""
+        return [Problem(f"{message}whynot needs a class: one of {names}"), *c.reask()]
     return [why_not(c.kb, c.assessment, class_id), *c.reask()]
 
 
@@ -53,20 +70,37 @@ def back(c: ConsultationState, argument: str) -> list[Block]:
 
 
 def change(c: ConsultationState, argument: str) -> list[Block]:
-    question = question_named(c, argument)
-    if question is None:
-        numbers = c.numbers
-        answered = ", ".join(f"{numbers[q]} {q}" if q in numbers else q for q in c.answers)
-        message = (
-            "change needs a question: its number, its id or a word of it; answered so far: "
-            f"{answered or 'none yet'} (calcify questions lists the others)"
+    named = questions_named(c, argument)
+    if len(named) != 1:
+        return [Problem(_not_one_question("change", argument, named, c)), *c.reask()]
+    return c.begin_change(c.kb.questions[named[0]])
+
+
+def _not_one_question(command: str, argument: str, named: list[str], c: ConsultationState) -> str:
+    """Several questions that fit (with their numbers), or what was meant, or what there is."""
+    if named:
+        return (
+            f"{argument!r} fits several questions: {_numbered(c, named)}; "
+            f"type {command} with one number or id"
         )
-        return [Problem(message), *c.reask()]
-    return c.begin_change(question)
+    hint = near_miss(_key(argument), _question_names(c)) if argument else ""
+    answered = _numbered(c, list(c.answers)) or "none yet"
+    return (
+        (f"{argument!r} is not a question: {hint} " if hint else "")
+        + f"{command} needs a question: its number, its id or a word of it; "
+        + f"answered so far: {answered} (calcify questions lists the others)"
+    )
+
+
+def _numbered(c: ConsultationState, question_ids: list[str]) -> str:
+    """Question ids with the numbers they were asked under, those asked first."""
+    numbers = c.numbers
+    ordered = sorted(question_ids, key=lambda q: numbers.get(q, len(numbers) + 1))
+    return ", ".join(f"{numbers[q]} {q}" if q in numbers else q for q in ordered)
 
 
 def summary(c: ConsultationState, argument: str) -> list[Block]:
-    return [SummaryBlock(c.assessment), *c.reask()]
+    return [SummaryBlock(c.assessment, tuple(c.numbers.items())), *c.reask()]
 
 
 def restart(c: ConsultationState, argument: str) -> list[Block]:
@@ -106,12 +140,19 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "why",
         (),
-        "why",
-        "why this question is asked: what it separates, which rules wait on it",
+        "why [QUESTION]",
+        "why this question (or the one named) is asked: what it separates, which rules wait on it",
         why,
     ),
     Command(
         "how", (), "how", "how the current conclusion follows, rule by rule, with sources", how
+    ),
+    Command(
+        "caveats",
+        ("caveat",),
+        "caveats",
+        "the caveats that qualify the current conclusion, with their sources",
+        caveats,
     ),
     Command(
         "whynot",
@@ -166,6 +207,15 @@ def find_command(text: str) -> tuple[Command | None, str]:
     return None, ""
 
 
+def command_hint(word: str) -> str:
+    """'did you mean X?' for a near miss of a command's name (sumary, whynto), or ''."""
+    names = {
+        name: command.name for command in COMMANDS for name in (command.name, *command.aliases)
+    }
+    word = word.lstrip(":").casefold()
+    return near_miss(word, names) if len(word) >= 3 and word not in names else ""
+
+
 def class_named(c: ConsultationState, text: str) -> str | None:
     """A class by its id, its label or an unambiguous prefix of its id."""
     words = normalise(text).replace(" ", "_")
@@ -179,29 +229,51 @@ def class_named(c: ConsultationState, text: str) -> str | None:
 
 
 def question_named(c: ConsultationState, text: str) -> Question | None:
-    """A question by the number it was asked under, id, name, unambiguous prefix, or
-    words of its name and text ("organ"); answered questions are preferred."""
+    """The one question the text names, or None (see questions_named)."""
+    named = questions_named(c, text)
+    return c.kb.questions[named[0]] if len(named) == 1 else None
+
+
+def questions_named(c: ConsultationState, text: str) -> list[str]:
+    """The question the text names: by the number it was asked under, id, name, unambiguous
+    prefix, or words of its name and text ("organ"), answered questions preferred; when
+    several fit and none is preferred, all of them; none when nothing fits."""
     words = normalise(text)
     if not words:
-        return None
+        return []
     questions = c.kb.questions
     if words.isdigit():
         number = int(words)
-        found = next((q for q, n in c.numbers.items() if n == number), None)
-        return questions[found] if found is not None else None
+        return [q for q, n in c.numbers.items() if n == number][:1]
     ordered = [*c.answers, *(q for q in questions if q not in c.answers)]
     for question_id in ordered:
         if words in (normalise(question_id), normalise(questions[question_id].name)):
-            return questions[question_id]
+            return [question_id]
     wanted = set(words.split())
     for pool in (list(c.answers), ordered):
         matches = [q for q in pool if normalise(q).startswith(words)]
         if len(matches) == 1:
-            return questions[matches[0]]
+            return matches
         matches = [q for q in pool if wanted <= _words_of(questions[q])]
         if len(matches) == 1:
-            return questions[matches[0]]
-    return None
+            return matches
+    prefix = [q for q in ordered if normalise(q).startswith(words)]
+    return prefix or [q for q in ordered if wanted <= _words_of(questions[q])]
+
+
+def _question_names(c: ConsultationState) -> dict[str, str]:
+    """Each question's id and name (as typed) to its id, for a did-you-mean."""
+    names = {_key(q.name): q.id for q in c.kb.questions.values()}
+    return names | {_key(q): q for q in c.kb.questions}
+
+
+def _class_names(c: ConsultationState) -> dict[str, str]:
+    names = {_key(cls.label): class_id for class_id, cls in c.kb.classes.items()}
+    return names | {class_id: class_id for class_id in c.kb.classes}
+
+
+def _key(text: str) -> str:
+    return normalise(text).replace(" ", "_")
 
 
 def _words_of(question: Question) -> set[str]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from chatbot.consultation.blocks import Block, Note, Problem, Welcome
-from chatbot.consultation.commands import find_command
+from chatbot.consultation.commands import command_hint, find_command
 from chatbot.consultation.state import ConsultationState
 from chatbot.intake.reader import looks_like_a_case
 from chatbot.intake.review import review_action
+from chatbot.knowledge.spelling import answer_hint
 
 
 class Consultation(ConsultationState):
@@ -31,16 +32,35 @@ class Consultation(ConsultationState):
         if command is not None:
             return command.handler(self, argument)
         if text.startswith(":"):
-            return [Problem(f"unknown command {text.split()[0]!r}; type help for the list")]
+            word = text.split()[0]
+            hint = command_hint(word)
+            message = (
+                f"unknown command {word!r}; {hint + ' ' if hint else ''}type help for the list"
+            )
+            return [Problem(message), *self.reask(choices=True)]
         if self.case is not None:
             return self._review_case(text)
         if looks_like_a_case(self.kb, text):
             return self.read_case(text)
+        mistyped = self._mistyped_command(text)
+        if mistyped:
+            return mistyped
         if self.is_finished:
             return [
                 Note("The consultation has concluded. Type change, how, summary, restart or quit.")
             ]
         return self.answer(text)
+
+    def _mistyped_command(self, text: str) -> list[Block]:
+        """A near miss of a command (sumary) that is no answer here, with what was meant."""
+        word = text.split()[0] if text else ""
+        hint = command_hint(word)
+        question = self.current
+        if not hint or (question and (self.accepts(text) or answer_hint(question, text))):
+            return []
+        here = " or an answer here" if question else ""
+        message = f"{word!r} is not a command{here}: {hint} (type help for the list)"
+        return [Problem(message), *self.reask(choices=True)]
 
     def resume(self, inputs: Iterable[str]) -> None:
         """Take in the inputs of a kept session, as they were typed; a quit among them ended

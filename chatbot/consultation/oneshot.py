@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from chatbot.engine.engine import Engine
 from chatbot.errors import AnswerError
 from chatbot.intake.reader import CaseText, read_description
-from chatbot.knowledge.answers import parse_answer
+from chatbot.knowledge.answers import ParsedAnswer, parse_answer
 from chatbot.knowledge.fields import did_you_mean
 from chatbot.knowledge.model import KnowledgeBase, Value
 from chatbot.reasoning.assessment import Assessment, assess
@@ -28,7 +28,13 @@ def classify(
 
 def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Value]:
     """Read QUESTION=ANSWER arguments; raise AnswerError naming what is accepted."""
-    answers: dict[str, Value] = {}
+    return {answer.question: answer.value for answer in parse_pairs(kb, pairs)}
+
+
+def parse_pairs(kb: KnowledgeBase, pairs: Sequence[str]) -> list[ParsedAnswer]:
+    """QUESTION=ANSWER arguments as read, with the number and unit given; raise AnswerError
+    naming what is accepted."""
+    answers: list[ParsedAnswer] = []
     for pair in pairs:
         question_id, equals, text = pair.partition("=")
         question_id = question_id.strip()
@@ -36,13 +42,13 @@ def parse_assignments(kb: KnowledgeBase, pairs: Sequence[str]) -> dict[str, Valu
             raise AnswerError(f"{pair!r} is not QUESTION=ANSWER (e.g. tissue_state=necrotic)")
         question = kb.questions.get(question_id)
         if question is None:
-            hint = did_you_mean(question_id, kb.questions)
+            hint = did_you_mean(question_id, list(kb.questions))
             hint = f" ({hint})" if hint else ""
             raise AnswerError(
                 f"unknown question {question_id!r}{hint}; see 'calcify questions' for the list"
             )
         try:
-            answers[question_id] = parse_answer(question, text).value
+            answers.append(parse_answer(question, text))
         except AnswerError as exc:
             raise AnswerError(f"{question_id}: {exc}") from None
     return answers

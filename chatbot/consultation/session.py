@@ -100,6 +100,18 @@ class Recorder:
         return failed
 
 
+def kept_note(recorder: Recorder, finished: bool) -> list[Block]:
+    """Where a consultation left at the prompt (Ctrl-D) is kept, and how to go on with it."""
+    kept = [path for path in recorder.paths if path.exists()] if not recorder.dry_run else []
+    if not kept:
+        return []
+    path = kept[0]
+    if finished:
+        return [Note(f"The consultation is kept in {path}.")]
+    again = "calcify --resume" if path.parent == sessions_dir() else f"calcify --resume {path}"
+    return [Note(f"The consultation is kept in {path}; {again} continues it.")]
+
+
 def resume(consultation: Consultation, path: Path) -> tuple[list[str], list[Block]]:
     """Replay a saved session's inputs; return its lines and what to show on resuming.
 

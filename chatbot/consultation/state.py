@@ -26,6 +26,7 @@ from chatbot.intake.reader import read_description
 from chatbot.intake.review import CaseRead, CaseReview
 from chatbot.knowledge.answers import AmbiguousUnit, ParsedAnswer, find_unit, parse_answer
 from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Question, Value
+from chatbot.knowledge.spelling import unit_hint
 from chatbot.reasoning.assessment import Assessment, assess
 
 NOTHING_READ = (
@@ -86,10 +87,11 @@ class ConsultationState:
             return [Conclusion(self.assessment)]
         return [Ask(question, self._number(question))]
 
-    def reask(self) -> list[Block]:
-        """The current question again, under the number it was first asked with."""
+    def reask(self, choices: bool = False) -> list[Block]:
+        """The current question again, under the number it was first asked with (with its
+        choices listed again after an error or an explanation)."""
         question = self.current
-        return [Ask(question, self._number(question), again=True)] if question else []
+        return [Ask(question, self._number(question), again=not choices)] if question else []
 
     def cancel(self) -> list[Block]:
         """A line abandoned (Ctrl-C at the prompt): nothing changes; the question again."""
@@ -116,10 +118,24 @@ class ConsultationState:
         except AnswerError as exc:
             if self._unit_for is not None:  # still waiting for the unit of that number
                 number, units = self._unit_for[1], " or ".join(u.name for u in question.units)
-                return [Problem(f"{text.strip()!r} is not a unit here: is {number:g} in {units}?")]
-            return [Problem(str(exc)), *self.reask()]
+                hint = unit_hint(question, text.strip())
+                asked = (
+                    f"{hint} is {number:g} in {units}?" if hint else f"is {number:g} in {units}?"
+                )
+                return [Problem(f"{text.strip()!r} is not a unit here: {asked}")]
+            return [Problem(str(exc)), *self.reask(choices=True)]
         self._unit_for = None
         return self._record(question, parsed)
+
+    def accepts(self, text: str) -> bool:
+        """Whether the text would be taken as (or lead to) an answer to the current question."""
+        question = self.current
+        try:
+            return question is not None and bool(self._parse(question, text))
+        except AmbiguousUnit:
+            return True
+        except AnswerError:
+            return False
 
     def _parse(self, question: Question, text: str) -> ParsedAnswer:
         if self._unit_for is not None:
@@ -176,6 +192,9 @@ class ConsultationState:
         for item in items:
             self.answers[item.question] = item.value
             self.parsed[item.question] = item.answer
+        questions = self.kb.questions
+        for question_id in sorted({i.question for i in items}, key=lambda q: questions[q].order):
+            self._number(questions[question_id])  # in question order; the next asked, next number
         self._rerun()
         shown = [Understood(self.kb.questions[i.question], i.answer) for i in items]
         # numbers derived from them (e.g. corrected calcium) are shown once, after the last

@@ -13,22 +13,13 @@ from typing import Literal
 
 from chatbot.errors import AnswerError
 from chatbot.knowledge.model import LAB_WORDS, UNKNOWN, Question, Unit, Value
+from chatbot.knowledge.spelling import answer_hint, unit_hint, with_hint
 from chatbot.knowledge.text import NUMBER, normalise, number_key
 
 YES = (
-    "y",
-    "yes",
-    "yeah",
-    "yep",
-    "yup",
-    "ya",
-    "sure",
-    "true",
-    "present",
-    "positive",
-    "correct",
+    "y", "yes", "yeah", "yep", "yup", "ya", "sure", "true", "present", "positive", "correct",
     "affirmative",
-)
+)  # fmt: skip
 NO = ("n", "no", "nope", "nah", "not", "false", "absent", "negative", "not at all", "none")
 UNKNOWNS = (
     "unknown", "?", "??", "no idea", "not sure", "unsure", "dont know", "do not know", "dunno",
@@ -166,7 +157,8 @@ def _parse_yes_no(question: Question, text: str) -> ParsedAnswer:
         return ParsedAnswer(question.id, "yes", label="yes")
     if words in _names(*NO):
         return ParsedAnswer(question.id, "no", label="no")
-    raise UnclearAnswer(f"{text.strip()!r} is not a yes/no answer. {accepted(question)}")
+    message = f"{text.strip()!r} is not a yes/no answer. {accepted(question)}"
+    raise UnclearAnswer(with_hint(message, answer_hint(question, text)))
 
 
 def _parse_choice(question: Question, text: str) -> ParsedAnswer:
@@ -184,7 +176,8 @@ def _parse_choice(question: Question, text: str) -> ParsedAnswer:
             raise UnclearAnswer(
                 f"{text.strip()!r} could mean {' or '.join(ids)}: please be more specific"
             )
-    raise UnclearAnswer(f"{text.strip()!r} is not one of the choices. {accepted(question)}")
+    message = f"{text.strip()!r} is not one of the choices. {accepted(question)}"
+    raise UnclearAnswer(with_hint(message, answer_hint(question, text)))
 
 
 _SEVERAL = re.compile(r"\s*(?:,|;|/|&|\band\b|\bplus\b)\s*", re.IGNORECASE)
@@ -234,14 +227,19 @@ def parse_number(question: Question, text: str) -> ParsedAnswer:
     """Read a number and its unit; infer the unit when only one makes the value plausible."""
     match = _NUMBER.match(text.replace("\u00a0", " "))
     if not match:
-        raise UnclearAnswer(f"{text.strip()!r} is not a number. {accepted(question)}")
+        message = f"{text.strip()!r} is not a number. {accepted(question)}"
+        raise UnclearAnswer(with_hint(message, answer_hint(question, text)))
     number = float(match.group(1) + number_key(match.group(2)))
     unit_text = match.group(3).rstrip(" .!")  # a sentence's full stop is not part of the unit
     if unit_text:
         unit = find_unit(question, unit_text)
         if unit is None:
             names = ", ".join(u.name for u in question.units)
-            raise UnclearAnswer(f"{unit_text!r} is not a unit for {question.name}: use {names}")
+            hint = unit_hint(question, unit_text)
+            message = f"{unit_text!r} is not a unit for {question.name}"
+            raise UnclearAnswer(
+                f"{message} (use {names}): {hint}" if hint else f"{message}: use {names}"
+            )
         return _checked(question, number, unit, inferred=False)
     return _checked(question, number, _infer_unit(question, number), inferred=True)
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from chatbot.errors import Defect
 from chatbot.knowledge.text import is_specific
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """A "did you mean X?" hint for a misspelled id, or an empty string."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
+def did_you_mean(
+    name: str, known: Iterable[str], cutoff: float = 0.6, shown: Mapping[str, str] | None = None
+) -> str:
+    """A "did you mean X?" hint for a misspelled id, or an empty string; `shown` maps a known
+    spelling to the name to show instead (a choice's label to its id)."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=cutoff)
+    if not close:
+        return ""
+    return f"did you mean {(shown or {}).get(close[0], close[0])!r}?"
 
 
 class TableReader:

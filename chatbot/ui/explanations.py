@@ -14,7 +14,7 @@ from chatbot.reasoning.assessment import Assessment
 from chatbot.reasoning.explain import ConditionCheck, RuleCheck, WhyAsked, WhyNot
 from chatbot.reasoning.truth import Truth
 from chatbot.ui.lines import Line
-from chatbot.ui.report import step_lines
+from chatbot.ui.report import distinct_steps, step_lines
 from chatbot.ui.words import STATE_WORDS, answer_text, citation_text, class_text, condition_text
 
 # -- dialogue blocks -------------------------------------------------------------------------
@@ -59,31 +59,39 @@ def how_lines(kb: KnowledgeBase, block: How) -> list[Line]:
     if not steps:
         return [Line("No class is established yet, and nothing follows from the answers so far.")]
     lines = [Line(head, "title")]
-    for index, firing in enumerate(steps, start=1):
-        lines += [Line(t) for t in step_lines(kb, index, firing)]
+    for index, (firing, also) in enumerate(distinct_steps(steps), start=1):
+        lines += [Line(t) for t in step_lines(kb, index, firing, also)]
     return lines
 
 
 def why_not_lines(kb: KnowledgeBase, block: WhyNot) -> list[Line]:
-    """What stops each rule of the class: failed conditions grouped, then what is not yet known."""
+    """What stops each rule of the class: each failed condition once, with the rules it
+    stops, then what is not yet known."""
     label = block.cls.label
     if block.cls.id == block.current:
         return [Line(f"{label} is the current classification; type how to see why.")]
     state = STATE_WORDS.get(block.state, block.state)
     lines = [Line(f"Why not {label}? It is {state}.", "title")]
-    failed: dict[tuple[str, ...], list[str]] = {}
+    failed: dict[str, list[str]] = {}
     waiting: dict[str, tuple[str, ...]] = {}
     for check in block.rules:
         if check.fired:
             lines.append(Line(f"  {check.rule.id} fired, but {block.current} outranks it."))
         elif blocked := _states(kb, check, Truth.FALSE, block.unknown):
-            failed.setdefault(blocked, []).append(check.rule.id)
+            for reason in blocked:
+                failed.setdefault(reason, []).append(check.rule.id)
         else:
             waiting[check.rule.id] = _states(kb, check, Truth.OPEN, block.unknown)
-    for reasons, rules in failed.items():
-        lines += [Line(f"  {reason}") for reason in reasons]
-        lines.append(Line(f"    (so {_count(rules)} cannot fire: {', '.join(rules)})", "dim"))
+    for reason, rules in failed.items():
+        lines.append(Line(f"  {reason}"))
+        lines.append(Line(f"    (so {_count(rules)} cannot fire: {_some(rules)})", "dim"))
     return lines + _undecided_lines(waiting)
+
+
+def _some(rules: list[str]) -> str:
+    """The first few rule ids, and how many more."""
+    shown = ", ".join(rules[:WHY_RULES])
+    return shown + (f" and {len(rules) - WHY_RULES} more" if len(rules) > WHY_RULES else "")
 
 
 def _undecided_lines(waiting: dict[str, tuple[str, ...]]) -> list[Line]:

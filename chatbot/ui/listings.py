@@ -21,6 +21,8 @@ def outcome_text(kb: KnowledgeBase, rule: Rule) -> str:
         return f"concludes {class_text(kb, outcome.class_id, outcome.subtype)}"
     if outcome.kind == "caveat":
         return f"adds the caveat: {outcome.text}"
+    if outcome.kind == "assume":
+        return "assumes " + ", ".join(f"{q} = {v}" for q, v in outcome.assumes)
     finding = kb.findings[outcome.finding]
     if outcome.formula:
         return f"derives {finding.text} = {outcome.formula}"

@@ -20,6 +20,7 @@ from chatbot.knowledge.model import KnowledgeBase
 from chatbot.knowledge.text import safe
 from chatbot.ui.render import blocks_lines
 from chatbot.ui.turns import kept_lines
+from chatbot.ui.wrap import PLAIN_WIDTH, wrapped
 
 EXIT_OK, EXIT_UNFINISHED = 0, 1
 
@@ -41,14 +42,15 @@ def run_plain(
     def emit(blocks: list[Block]) -> None:
         lines, failures = kept_lines(consultation, recorder, blocks)
         err.writelines(message + "\n" for message in failures)
-        out.writelines(line.text + "\n" for line in lines)
+        out.writelines(line.text + "\n" for line in wrapped(lines, PLAIN_WIDTH))
         out.flush()
 
     if opening is None:
         with held_interrupt():
             emit(consultation.start())
     else:  # a resumed session: its beginning is already in the recording
-        out.writelines(line.text + "\n" for line in blocks_lines(consultation.kb, opening))
+        opened = wrapped(blocks_lines(consultation.kb, opening), PLAIN_WIDTH)
+        out.writelines(line.text + "\n" for line in opened)
     for text in lines:
         with held_interrupt() as held:  # a turn is never left half done: Ctrl-C waits
             out.write(f"> {safe(text)}\n")  # for its end (a long reading gives way to it)

@@ -11,6 +11,7 @@ from chatbot.consultation.blocks import (
     Ask,
     AskUnit,
     Block,
+    Caveats,
     Changed,
     Conclusion,
     Farewell,
@@ -29,18 +30,14 @@ from chatbot.knowledge.answers import ParsedAnswer, reading
 from chatbot.knowledge.formula import formula_names
 from chatbot.knowledge.model import LAB_WORDS, KnowledgeBase, Question
 from chatbot.knowledge.text import safe
+from chatbot.reasoning.assessment import Assessment
 from chatbot.reasoning.explain import WhyAsked, WhyNot
 from chatbot.ui.casetext import item_text, omitted_lines
+from chatbot.ui.conclusion import caveats_block_lines, conclusion_block_lines
+from chatbot.ui.differential import differential_lines
 from chatbot.ui.explanations import changed_lines, how_lines, why_lines, why_not_lines
 from chatbot.ui.lines import Line
-from chatbot.ui.report import (
-    answers_lines,
-    caveat_lines,
-    conclusion_lines,
-    differential_lines,
-    reasoning_lines,
-)
-from chatbot.ui.words import DISCLAIMER, class_text, lower_first, number, with_units
+from chatbot.ui.words import DISCLAIMER, answer_text, class_text, lower_first, number, with_units
 
 # -- dialogue blocks -------------------------------------------------------------------------
 
@@ -52,8 +49,6 @@ WELCOME = (
     "Answer each question by number, name or 'unknown'; type 'help' for commands, "
     "'why' to see why a question is asked.",
 )
-
-AFTER_CONCLUSION = "Type how, whynot CLASS, change QUESTION, summary, restart or quit."
 
 
 def block_lines(kb: KnowledgeBase, block: Block) -> list[Line]:
@@ -169,23 +164,28 @@ def _note(kb: KnowledgeBase, block: Note) -> list[Line]:
     return [Line(block.message, "dim")]
 
 
-def _conclusion(kb: KnowledgeBase, block: Conclusion) -> list[Line]:
-    a = block.assessment
-    lines = [Line(""), Line("== Conclusion ==", "title")]
-    lines += [Line(t, "title") for t in conclusion_lines(kb, a)]
-    for section in (reasoning_lines(kb, a), caveat_lines(kb, a), differential_lines(kb, a)):
-        if section:
-            lines += [Line(""), *(Line(t) for t in section)]
-    lines += [Line(""), Line(DISCLAIMER, "dim"), Line(AFTER_CONCLUSION, "dim")]
-    return lines
-
-
 def _summary(kb: KnowledgeBase, block: Summary) -> list[Line]:
     a = block.assessment
     lines = [Line("Summary", "title")]
-    lines += [Line(t) for t in answers_lines(kb, a)]
+    lines += [Line(t) for t in asked_lines(kb, a, dict(block.numbers))]
     lines.append(Line(f"Leading: {class_text(kb, a.classification, a.subtype)}"))
     lines += [Line(t) for t in differential_lines(kb, a)]
+    return lines
+
+
+def asked_lines(kb: KnowledgeBase, a: Assessment, numbers: dict[str, int]) -> list[str]:
+    """The answers in the order their questions were asked, each with its number."""
+    if not a.answers:
+        return ["Answers: none given"]
+    last = len(numbers) + 1
+    ordered = sorted(a.answers, key=lambda q: (numbers.get(q, last), kb.questions[q].order))
+    lines = ["Answers:"]
+    for question_id in ordered:
+        question, value = kb.questions[question_id], a.answers[question_id]
+        state = reading(question, value) if isinstance(value, float) else ""
+        text = answer_text(kb, question_id, value) + (f", {state}" if state else "")
+        asked = f"{numbers[question_id]}. " if question_id in numbers else ""
+        lines.append(f"  {asked}{question.name}: {text}")
     return lines
 
 
@@ -218,7 +218,8 @@ _RENDERERS: dict[type, Callable[[KnowledgeBase, Any], list[Line]]] = {
     CaseRead: _case_read,
     Problem: _problem,
     Note: _note,
-    Conclusion: _conclusion,
+    Conclusion: conclusion_block_lines,
+    Caveats: caveats_block_lines,
     WhyAsked: why_lines,
     How: how_lines,
     WhyNot: why_not_lines,

@@ -17,6 +17,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.output import Output
 from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import Style
 
@@ -24,12 +25,14 @@ from chatbot.consultation.blocks import Block
 from chatbot.consultation.commands import COMMANDS
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import held_interrupt
-from chatbot.consultation.session import Recorder, state_dir
+from chatbot.consultation.session import Recorder, kept_note, state_dir
 from chatbot.consultation.turn import take_turn
 from chatbot.ui.lines import Line
+from chatbot.ui.pager import Pager, is_taller, paged_text, system_pager
 from chatbot.ui.render import blocks_lines
 from chatbot.ui.turns import kept_lines
 from chatbot.ui.words import class_text
+from chatbot.ui.wrap import wrapped
 
 EXIT_OK = 0
 
@@ -76,13 +79,13 @@ class ConsultationCompleter(Completer):
     def get_completions(self, document: Document, event: CompleteEvent) -> Iterator[Completion]:
         text = document.text_before_cursor.lstrip().lstrip(":")
         head, space, tail = text.partition(" ")
-        if space:
-            words, prefix = self._arguments(head.casefold()), tail
-        else:
-            words, prefix = self._words(), text
-        for word in words:
-            if word.casefold().startswith(prefix.casefold()):
-                yield Completion(word, start_position=-len(prefix))
+        command = head.casefold()
+        if not space:
+            yield from _starting(self._words(), text)
+        elif command in ("change", "why"):
+            yield from question_completions(self.consultation, tail)
+        elif command in ("whynot", "why-not"):
+            yield from _starting(list(self.consultation.kb.classes), tail)
 
     def _words(self) -> list[str]:
         question = self.consultation.current
@@ -93,12 +96,27 @@ class ConsultationCompleter(Completer):
             words.append("unknown")
         return words + [c.name for c in COMMANDS]
 
-    def _arguments(self, command: str) -> list[str]:
-        if command == "change":
-            return list(self.consultation.answers)
-        if command in ("whynot", "why-not"):
-            return list(self.consultation.kb.classes)
-        return []
+
+def _starting(words: list[str], prefix: str) -> Iterator[Completion]:
+    for word in words:
+        if word.casefold().startswith(prefix.casefold()):
+            yield Completion(word, start_position=-len(prefix))
+
+
+def question_completions(consultation: Consultation, prefix: str) -> Iterator[Completion]:
+    """Questions by id or name (or by the number they were asked under, when that is what is
+    typed), those asked first and in the order they were asked, each shown with its number."""
+    questions, numbers = consultation.kb.questions, consultation.numbers
+    last = len(numbers) + 1
+    key = prefix.casefold()
+    for question_id in sorted(questions, key=lambda q: (numbers.get(q, last), questions[q].order)):
+        name, number = questions[question_id].name, numbers.get(question_id)
+        meta = f"{number}. {name}" if number else name
+        if key.isdigit():
+            if number is not None and str(number).startswith(key):
+                yield Completion(str(number), start_position=-len(prefix), display_meta=meta)
+        elif question_id.startswith(key) or name.casefold().startswith(key):
+            yield Completion(question_id, start_position=-len(prefix), display_meta=meta)
 
 
 def toolbar(consultation: Consultation) -> str:
@@ -119,20 +137,25 @@ def run_repl(
     session_args: dict[str, Any] | None = None,
     opening: list[Block] | None = None,
     scripted: Sequence[str] = (),
+    pager: Pager | None = None,
 ) -> int:
     """The interactive loop: Ctrl-C cancels the line and asks again, Ctrl-D ends cleanly.
+
+    Output is folded to the terminal's width; a turn taller than the screen goes through
+    the pager (by default the user's, when stdout is a terminal).
 
     What is shown in answer to input is also recorded, exactly as plain mode prints it;
     Ctrl-C and Ctrl-D notices are not, since replaying a transcript cannot reproduce them.
     """
     recorder = recorder or Recorder()
-    show = _printer(consultation, color, session_args or {})
     session: PromptSession[str] = PromptSession(
         history=history or InMemoryHistory(),
         completer=ConsultationCompleter(consultation),
         bottom_toolbar=lambda: toolbar(consultation),
         **(session_args or {}),
     )
+    given = (session_args or {}).get("output")
+    show = _printer(consultation, color, session.output, pager or system_pager(given), given)
 
     def turn(text: str) -> None:
         """One input, answered and kept; a Ctrl-C meanwhile waits for it, then is dropped
@@ -157,7 +180,7 @@ def run_repl(
             show(consultation.cancel(), None)
             continue
         except EOFError:
-            show(consultation.leave(), None)
+            show([*consultation.leave(), *kept_note(recorder, consultation.is_finished)], None)
             break
         turn(text)
     return EXIT_OK
@@ -168,9 +191,9 @@ def _prompt(consultation: Consultation) -> str:
 
 
 def _printer(
-    consultation: Consultation, color: bool, session_args: dict[str, Any]
+    consultation: Consultation, color: bool, screen: Output, pager: Pager | None, output: Any
 ) -> Callable[[list[Block], Recorder | None], None]:
-    output = session_args.get("output")
+    """Shows a turn folded to the screen's width now, through the pager if it is taller."""
 
     def show(blocks: list[Block], recorder: Recorder | None) -> None:
         if recorder is None:  # not part of the session as a transcript records it
@@ -178,6 +201,11 @@ def _printer(
         else:
             lines, failures = kept_lines(consultation, recorder, blocks)
             lines += [Line(message, "error") for message in failures]
+        size = screen.get_size()
+        lines = wrapped(lines, size.columns)
+        if pager is not None and is_taller(lines, size.rows):
+            pager(paged_text(lines))
+            return
         for line in lines:
             _print_line(line, color, output)
 

@@ -10,35 +10,50 @@ from chatbot.engine.trace import Firing
 from chatbot.knowledge.answers import reading
 from chatbot.knowledge.model import (
     INDETERMINATE,
-    UNKNOWN,
     Citation,
-    Condition,
     KnowledgeBase,
     Value,
 )
-from chatbot.reasoning.assessment import Assessment, ClassAssessment
+from chatbot.reasoning.assessment import Assessment
 from chatbot.reasoning.grading import Assumed
+from chatbot.ui.differential import against_text, differential_lines
 from chatbot.ui.words import (
     DISCLAIMER,
-    STATE_WORDS,
     answer_text,
     citation_text,
     class_text,
-    condition_text,
     fact_text,
     lower_first,
 )
 
 
-def step_lines(kb: KnowledgeBase, index: int, firing: Firing) -> list[str]:
-    """One reasoning step: what followed, because why, from which rule and source."""
+def step_lines(
+    kb: KnowledgeBase, index: int, firing: Firing, also: tuple[str, ...] = ()
+) -> list[str]:
+    """One reasoning step: what followed, because why, from which rule and source, and the
+    other rules that concluded the same."""
     rule = firing.rule
     given = "; ".join(fact_text(kb, ref) for ref in dict.fromkeys(firing.matched)) or "no condition"
-    return [
+    lines = [
         f"  {index}. {given} -> {fact_text(kb, firing.declared)}",
         f"     because {lower_first(rule.because)}",
         f"     [{rule.id}; {citation_text(kb, rule.citation)}]",
     ]
+    if also:
+        lines.append(f"     (also concluded by {', '.join(also)})")
+    return lines
+
+
+def distinct_steps(steps: tuple[Firing, ...]) -> list[tuple[Firing, tuple[str, ...]]]:
+    """Each conclusion once, from the first step reaching it, with the other rules that did."""
+    first: dict[object, Firing] = {}
+    others: dict[object, list[str]] = {}
+    for firing in steps:
+        if firing.declared in first:
+            others[firing.declared].append(firing.rule.id)
+        else:
+            first[firing.declared], others[firing.declared] = firing, []
+    return [(firing, tuple(others[key])) for key, firing in first.items()]
 
 
 GRADE_WORDS = {
@@ -51,35 +66,46 @@ GRADE_WORDS = {
 def conclusion_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
     """The headline: classification and subtype or cause, how firm it is, what it assumes
     and what would change it."""
-    cls = kb.classes[a.classification]
-    lines = [f"Classification: {cls.label} ({cls.id})"]
-    subtype = cls.subtype(a.subtype)
-    if subtype:
-        lines.append(f"Subtype or cause: {subtype.label}")
-    elif a.classification != INDETERMINATE:
-        lines.append("Subtype or cause: not determined")
-    if a.classification != INDETERMINATE or a.grade == "possible":
-        lines.append(f"Grade: {GRADE_WORDS[a.grade]}")
-    lines += assumption_lines(kb, a)
+    lines = headline(kb, a) + assumption_lines(kb, a)
     if a.provisional:
         lines.append("This is provisional: unanswered questions could still change it.")
     return lines
 
 
-def _assumed_text(kb: KnowledgeBase, group: list[Assumed]) -> str:
+def headline(kb: KnowledgeBase, a: Assessment) -> list[str]:
+    """The class (or, for a look-alike, what the deposit is), its cause and its grade."""
+    cls = kb.classes[a.classification]
+    subtype = cls.subtype(a.subtype)
+    if subtype and subtype.lookalike:
+        lines = [
+            f"Not a pathologic calcification of these classes: a look-alike, {subtype.lookalike}.",
+            f"Placed with {cls.label} ({cls.id}) when a class is needed.",
+        ]
+    else:
+        lines = [f"Classification: {cls.label} ({cls.id})"]
+        if subtype:
+            lines.append(f"Subtype or cause: {subtype.label}")
+        elif a.classification != INDETERMINATE:
+            lines.append("Subtype or cause: not determined")
+    if a.classification != INDETERMINATE or a.grade == "possible":
+        lines.append(f"Grade: {GRADE_WORDS[a.grade]}")
+    return lines
+
+
+def assumed_text(kb: KnowledgeBase, group: list[Assumed]) -> str:
     """'serum calcium and serum phosphate not given, taken as normal'."""
     values = {x.value for x in group}
     names = [kb.questions[x.question].name for x in group]
     joined = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
     if len(values) == 1:
-        return f"{joined} not given, taken as {_word(kb, group[0].question, group[0].value)}"
+        return f"{joined} not given, taken as {word(kb, group[0].question, group[0].value)}"
     taken = ", ".join(
-        f"{kb.questions[x.question].name} {_word(kb, x.question, x.value)}" for x in group
+        f"{kb.questions[x.question].name} {word(kb, x.question, x.value)}" for x in group
     )
     return f"{joined} not given, taken as {taken}"
 
 
-def _word(kb: KnowledgeBase, question_id: str, value: Value) -> str:
+def word(kb: KnowledgeBase, question_id: str, value: Value) -> str:
     return answer_text(kb, question_id, value).removeprefix("reported ").removesuffix(", no value")
 
 
@@ -91,12 +117,12 @@ def assumption_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
         by_rule.setdefault(assumed.rule.id, []).append(assumed)
     for group in by_rule.values():
         rule = group[0].rule
-        lines.append(f"Assumed: {_assumed_text(kb, group)}, because")
+        lines.append(f"Assumed: {assumed_text(kb, group)}, because")
         lines.append(f"  {lower_first(rule.because)}")
         lines.append(f"  [{rule.id}; {citation_text(kb, rule.citation)}]")
     for alternative in a.alternatives:
         question = kb.questions[alternative.question]
-        value = _word(kb, alternative.question, alternative.value)
+        value = word(kb, alternative.question, alternative.value)
         other = class_text(kb, alternative.classification, alternative.subtype)
         lines.append(f"If {question.name} were {value}: {other}.")
     if a.assumptions:
@@ -109,8 +135,8 @@ def reasoning_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
     if not a.chain:
         return ["Reasoning: no rule reached a conclusion from these answers."]
     lines = ["Reasoning:"]
-    for index, firing in enumerate(a.chain, start=1):
-        lines.extend(step_lines(kb, index, firing))
+    for index, (firing, also) in enumerate(distinct_steps(a.chain), start=1):
+        lines.extend(step_lines(kb, index, firing, also))
     return lines
 
 
@@ -122,45 +148,6 @@ def caveat_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
         lines.append(f"  - {firing.rule.outcome.text}")
         lines.append(f"    [{firing.rule.id}; {citation_text(kb, firing.rule.citation)}]")
     return lines
-
-
-def differential_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
-    """Every class with its state; 'indeterminate' is left out once a class stands, unless
-    one of its rules fired."""
-    lines = ["Differential:"]
-    for row in a.differential:
-        hidden = row.class_id == INDETERMINATE and a.classification != INDETERMINATE
-        if hidden and row.state in ("possible", "outranked"):
-            continue
-        label = kb.classes[row.class_id].label
-        lines.append(f"  {STATE_WORDS[row.state]:<15} {label}{_evidence(kb, a, row)}")
-    return lines
-
-
-def _evidence(kb: KnowledgeBase, a: Assessment, row: ClassAssessment) -> str:
-    """What speaks for the class, or against it, in a few words."""
-    if row.state in ("established", "probable", "supported") and row.fired:
-        return " - for: " + ", ".join(row.fired)
-    if row.state == "ruled_out" and row.against:
-        return " - against: " + "; ".join(against_text(kb, c) for c in row.against)
-    return _deciding(kb, a, row)
-
-
-def against_text(kb: KnowledgeBase, condition: Condition) -> str:
-    """A condition that failed, as what is the case instead."""
-    if condition.op == "absent":
-        return kb.findings[condition.subject].text
-    return f"not ({condition_text(kb, condition)})"
-
-
-def _deciding(kb: KnowledgeBase, a: Assessment, row: ClassAssessment) -> str:
-    if row.state != "possible" or not row.deciding:
-        return ""
-    names = [
-        kb.questions[q].name + (" (answered unknown)" if a.answers.get(q) == UNKNOWN else "")
-        for q in row.deciding
-    ]
-    return " - would be decided by: " + ", ".join(names)
 
 
 def pending_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
