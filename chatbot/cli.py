@@ -48,6 +48,7 @@ from chatbot.ui.listings import (
 )
 from chatbot.ui.plain import play, run_plain, stdin_lines
 from chatbot.ui.report import assessment_lines
+from chatbot.ui.wrap import wrapped_text
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -159,7 +160,7 @@ def classify_command(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
     read = case_lines(kb, found.items, found.omitted) if args.case is not None else []
-    show([*read, *assessment_lines(kb, assessment)])
+    show(wrapped_text([*read, *assessment_lines(kb, assessment)]))
     return EXIT_OK
 
 

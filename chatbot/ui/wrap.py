@@ -22,6 +22,11 @@ def wrapped(lines: list[Line], width: int = PLAIN_WIDTH) -> list[Line]:
     return [part for line in lines for part in wrap_line(line, width)]
 
 
+def wrapped_text(lines: list[str], width: int = PLAIN_WIDTH) -> list[str]:
+    """Plain text lines folded as `wrapped` folds styled ones (one-shot command output)."""
+    return [part.text for line in lines for part in wrap_line(Line(line), width)]
+
+
 def wrap_line(line: Line, width: int) -> list[Line]:
     if len(line.text) <= width:
         return [line]
