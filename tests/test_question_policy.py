@@ -161,3 +161,24 @@ def test_check_refuses_asking_that_says_nothing(rules_copy: Path) -> None:
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(rules_copy)
     assert "say when it is asked" in str(caught.value)
+
+
+def test_the_site_question_shows_its_choices_under_headings(real_kb: KnowledgeBase) -> None:
+    from chatbot.consultation.blocks import Ask
+    from chatbot.ui.render import block_lines
+
+    lines = [line.text for line in block_lines(real_kb, Ask(real_kb.questions["site"], 1))]
+    heading = lines.index("  glands and lymph nodes:")
+    assert lines[heading + 4] == "    21. a lymph node"
+
+
+def test_check_refuses_groups_out_of_the_choice_order(rules_copy: Path) -> None:
+    _edit(rules_copy, '{ name = "chest", choices = ["lung"] },\n', "")
+    _edit(
+        rules_copy,
+        '"spleen", "peritoneum"] },',
+        '"spleen", "peritoneum"] },\n  { name = "chest", choices = ["lung"] },',
+    )
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(rules_copy)
+    assert "question site: groups: list the groups" in str(caught.value)

@@ -113,6 +113,8 @@ class Question:
     """Read from a case description only when these answers are read as well."""
     number_choices: NumberChoices | None = None
     several: bool = False
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Headings over runs of choices (the sites by region or system), shown as asked."""
     """A choice question that takes several choices at once ("lung and stomach")."""
     several_imply: Pairs = ()
     """Answers that follow when several choices are given (several sites: widespread)."""

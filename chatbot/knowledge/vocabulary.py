@@ -23,7 +23,7 @@ from chatbot.knowledge.text import phrase_key
 QUESTION_KEYS = (
     "phrases", "names", "not_phrases", "answer_only", "negative", "implies", "requires",
     "number_choices", "current", "local", "place", "supported", "words", "if_uncertain",
-    "bands", "word_names", "one_deposit", "first",
+    "bands", "word_names", "one_deposit", "first", "groups",
 )  # fmt: skip
 CHOICE_KEYS = ("phrases", "implies", "refines")
 _KINDS = {
@@ -39,6 +39,7 @@ _KINDS = {
     "bands": ("choice",),
     "one_deposit": ("choice",),
     "word_names": ("choice", "number"),
+    "groups": ("choice",),
 }
 
 
@@ -83,6 +84,7 @@ def read_question_vocabulary(
         "word_names": read_phrases(r, "word_names"),
         "one_deposit": _choice(r, "one_deposit", choices),
         "first": _flag(r, "first"),
+        "groups": _groups(r, choices),
     }
     if "number_choices" in r.table and kind == "choice":
         bands = r.sub("number_choices")
@@ -92,6 +94,27 @@ def read_question_vocabulary(
     _check_one_meaning(r, choices, fields["answer_only"], fields["not_phrases"])
     _check_refines(r, choices)
     return fields
+
+
+def _groups(r: TableReader, choices: tuple[Choice, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`groups = [{ name, choices }]`: headings over runs of consecutive choices."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    seen: list[str] = []
+    ids = [c.id for c in choices]
+    for index, table in enumerate(r.tables("groups")):
+        g = r.element("groups", index, table)
+        g.check_keys(("name", "choices"))
+        members = g.texts("choices")
+        for member in members:
+            if member not in ids or member in seen:
+                g.defect(
+                    "choices", f"{member!r} is not a choice of this question, or is grouped twice"
+                )
+        seen.extend(members)
+        found.append((g.text("name"), members))
+    if seen and seen != [i for i in ids if i in seen]:
+        r.defect("groups", "list the groups, and the choices in each, in the order of the choices")
+    return tuple(found)
 
 
 def _choice_pairs(r: TableReader, key: str, choices: tuple[Choice, ...]) -> Pairs:

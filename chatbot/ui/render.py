@@ -71,8 +71,12 @@ def _ask(kb: KnowledgeBase, block: Ask) -> list[Line]:
     if block.again:
         return [Line(head, "question")]
     lines = [Line(""), Line(head, "question")]
+    headings = {members[0]: name for name, members in question.groups if members}
+    indent = "    " if headings else "  "
     for index, choice in enumerate(question.choices, start=1):
-        lines.append(Line(f"  {index}. {choice.label}", "choice"))
+        if choice.id in headings:
+            lines.append(Line(f"  {headings[choice.id]}:", "question"))
+        lines.append(Line(f"{indent}{index}. {choice.label}", "choice"))
     return lines
 
 
