@@ -1,6 +1,7 @@
 """Which question to ask next: the unanswered questions that could still change the
-classification or its subtype, the one that best separates the still-possible classes first
-(the fewest classes left, on average over the answers it allows). Pure: no I/O."""
+classification or its subtype, in the policy of README "Which question comes next" (the
+cause of the leading class first, then the question that best separates the still-possible
+classes, lab refinements last). Pure: no I/O."""
 
 from __future__ import annotations
 
