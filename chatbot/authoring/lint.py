@@ -10,6 +10,7 @@ from pathlib import Path
 
 from chatbot.authoring.allowed import is_empty
 from chatbot.authoring.contradictions import contradictions
+from chatbot.authoring.divisors import zero_divisors
 from chatbot.authoring.firing import (
     Term,
     absence_defeater,
@@ -48,6 +49,7 @@ def lint(kb: KnowledgeBase) -> list[Report]:
         *unconcluded_classes(kb),
         *uncited_sources(kb),
         *contradictions(kb),
+        *zero_divisors(kb),
     ]
     return sorted(reports, key=lambda report: (report.file, report.item))
 

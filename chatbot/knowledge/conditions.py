@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chatbot.knowledge.fields import TableReader, did_you_mean
-from chatbot.knowledge.formula import FormulaError, formula_names
+from chatbot.knowledge.formula import FormulaError, formula_names, zero_divisor_problems
 from chatbot.knowledge.model import (
     NUMERIC_OPS,
     ConclusionClass,
@@ -247,6 +247,8 @@ def _check_formula(
     except FormulaError as exc:
         d.defect("formula", str(exc))
         return
+    for problem in zero_divisor_problems(formula):
+        d.defect("formula", problem)
     bound = {c.subject for c in conditions if c.op not in ("absent",)}
     measured = {c.subject for c in conditions if c.op == "measured"}
     for name in names:

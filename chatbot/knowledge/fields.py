@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -72,7 +73,11 @@ class TableReader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.defect(key, f"expected a number, found {_type_name(value)}")
             return default
-        return float(value)
+        number = finite(value)
+        if number is None:
+            self.defect(key, f"{_shown(value)} is not a finite number (nan, inf or too large)")
+            return default
+        return number
 
     def integer(self, key: str, default: int = 0) -> int:
         value = self.table.get(key, default)
@@ -89,7 +94,11 @@ class TableReader:
         if not ok or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
             self.defect(key, "expected [low, high], two numbers")
             return None
-        low, high = float(value[0]), float(value[1])
+        low, high = finite(value[0]), finite(value[1])
+        if low is None or high is None:
+            shown = ", ".join(_shown(v) for v in value)
+            self.defect(key, f"[{shown}] holds a number that is not finite (nan, inf or too large)")
+            return None
         if low >= high:
             self.defect(key, f"low ({low:g}) must be below high ({high:g})")
         return (low, high)
@@ -113,6 +122,22 @@ class TableReader:
         """A reader for one table in the list under key, reported as key[index]."""
         prefix = ".".join(part for part in (self.prefix, f"{key}[{index}]") if part)
         return TableReader(value, self.file, self.item, self.defects, prefix)
+
+
+def finite(value: int | float) -> float | None:
+    """The value as a float, or None when it is nan, infinite or too large for a float."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= 20 else f"{text[:8]}...({len(text)} characters)"
 
 
 def _type_name(value: Any) -> str:

@@ -4,6 +4,7 @@ unreadable file or unknown section recorded as a defect with its file."""
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,11 @@ def default_rules_dir() -> Path:
 
 
 def display(path: Path) -> str:
+    """The path as shown in defects: relative to the working directory where it can be, by
+    its own name (a symlink is not followed: it may loop or point at a device)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 
@@ -37,12 +40,15 @@ def read_files(directory: Path, defects: list[Defect]) -> list[tuple[str, dict[s
     for path in sorted(directory.glob("*.toml")):
         file = display(path)
         try:
-            with path.open("rb") as handle:
-                documents.append((file, tomllib.load(handle)))
+            documents.append((file, _load(path)))
         except tomllib.TOMLDecodeError as exc:
             defects.append(Defect(file, "", "", f"TOML syntax error: {exc}"))
         except (OSError, UnicodeDecodeError) as exc:
             defects.append(Defect(file, "", "", f"cannot read file: {exc}"))
+        except RecursionError:
+            defects.append(Defect(file, "", "", "nested too deeply to read (arrays or tables)"))
+        except (ValueError, MemoryError) as exc:
+            defects.append(Defect(file, "", "", f"cannot read file: {str(exc)[:200]}"))
     if not documents and not defects:
         defects.append(Defect(display(directory), "", "", "no .toml files in this directory"))
     for file, document in documents:
@@ -53,6 +59,17 @@ def read_files(directory: Path, defects: list[Defect]) -> list[tuple[str, dict[s
             elif not isinstance(value, list):
                 defects.append(Defect(file, "", key, f"write it as [[{key}]] (a list of tables)"))
     return documents
+
+
+def _load(path: Path) -> dict[str, Any]:
+    """A regular file's TOML; anything else (a FIFO, a device, a symlink loop, a directory)
+    raises OSError before it is read; opened without blocking, so a FIFO never hangs."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(f"{path.name} is not a regular file")
+    with os.fdopen(descriptor, "rb") as handle:
+        return tomllib.load(handle)
 
 
 def items(documents: list[tuple[str, dict[str, Any]]], section: str) -> list[tuple[str, int, Any]]:
