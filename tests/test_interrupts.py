@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +18,20 @@ from test_sessions import _read_until
 
 from chatbot.consultation.interrupts import EXIT_INTERRUPTED, held_interrupt
 from chatbot.consultation.session import sessions_dir
+
+STARTED = """
+import sys
+from chatbot import cli
+loaded = cli.knowledge_base
+def announced(args):
+    kb = loaded(args)
+    print("started", flush=True)
+    return kb
+cli.knowledge_base = announced
+sys.argv[0] = "calcify"
+cli.run()
+"""
+"""calcify as its console script runs it, saying on stdout when the knowledge base is loaded."""
 
 
 def test_an_interrupt_waits_for_the_end_of_the_block() -> None:
@@ -30,9 +45,13 @@ def test_an_interrupt_waits_for_the_end_of_the_block() -> None:
 
 
 def test_a_block_without_an_interrupt_runs_as_it_is() -> None:
-    with held_interrupt():
-        value = 1
-    assert value == 1 and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    before = signal.getsignal(signal.SIGINT)
+    with held_interrupt() as held:
+        during = signal.getsignal(signal.SIGINT)
+        held.check()  # nothing came: no KeyboardInterrupt
+    assert during is not before and callable(during)  # Ctrl-C would be held, not raised
+    assert held.received == []  # and none was, so leaving the block raises nothing
+    assert signal.getsignal(signal.SIGINT) is before is signal.default_int_handler
 
 
 def test_ctrl_c_in_plain_mode_says_where_the_consultation_is_kept() -> None:
@@ -65,11 +84,11 @@ def test_ctrl_c_during_a_replay_stops_it_cleanly(tmp_path: Path, jobs: str) -> N
         for path in (REAL_KB.parent / "transcripts").glob("*.txt"):
             shutil.copy(path, corpus / f"{copy}-{path.name}")
     process = subprocess.Popen(
-        [calcify(), "replay", "--jobs", jobs, str(corpus)],
+        [sys.executable, "-c", STARTED, "replay", "--jobs", jobs, str(corpus)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    time.sleep(1.0)
+    _read_until(process, b"started")  # calcify is imported and running: no sleep to guess
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == EXIT_INTERRUPTED, (out, err)

@@ -15,7 +15,7 @@ from chatbot.consultation.blocks import Summary as SummaryBlock
 from chatbot.consultation.state import ConsultationState
 from chatbot.knowledge.model import Question
 from chatbot.knowledge.spelling import near_miss
-from chatbot.knowledge.text import normalise
+from chatbot.knowledge.text import count, normalise
 from chatbot.reasoning.explain import why_asked, why_not
 
 Handler = Callable[[ConsultationState, str], list[Block]]
@@ -243,7 +243,7 @@ def questions_named(c: ConsultationState, text: str) -> list[str]:
         return []
     questions = c.kb.questions
     if words.isdigit():
-        number = int(words)
+        number = count(words)
         return [q for q, n in c.numbers.items() if n == number][:1]
     ordered = [*c.answers, *(q for q in questions if q not in c.answers)]
     for question_id in ordered:

@@ -9,7 +9,7 @@ from chatbot.errors import AnswerError
 from chatbot.intake.reader import Extracted, Omitted
 from chatbot.knowledge.answers import parse_answer
 from chatbot.knowledge.model import KnowledgeBase, Value
-from chatbot.knowledge.text import normalise
+from chatbot.knowledge.text import count, normalise
 
 ACCEPT = ("ok", "okay", "y", "yes", "accept", "use", "use them", "fine")
 CANCEL = ("cancel", "no", "n", "none", "discard")
@@ -68,7 +68,8 @@ class CaseReview:
         return None
 
     def _index(self, text: str) -> int | None:
-        index = int(text) - 1 if text.strip().isdigit() else -1
+        number = count(text)
+        index = -1 if number is None else number - 1
         return index if 0 <= index < len(self.items) else None
 
 

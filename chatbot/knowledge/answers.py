@@ -14,7 +14,7 @@ from typing import Literal
 from chatbot.errors import AnswerError
 from chatbot.knowledge.model import LAB_WORDS, UNKNOWN, Question, Unit, Value
 from chatbot.knowledge.spelling import answer_hint, unit_hint, with_hint
-from chatbot.knowledge.text import NUMBER, normalise, number_key
+from chatbot.knowledge.text import NUMBER, count, normalise, number_key
 
 YES = (
     "y", "yes", "yeah", "yep", "yup", "ya", "sure", "true", "present", "positive", "correct",
@@ -163,8 +163,9 @@ def _parse_yes_no(question: Question, text: str) -> ParsedAnswer:
 
 def _parse_choice(question: Question, text: str) -> ParsedAnswer:
     words = _strip_polite(normalise(text))
-    if words.isdigit() and 1 <= int(words) <= len(question.choices):
-        choice = question.choices[int(words) - 1]
+    number = count(words)
+    if number is not None and 1 <= number <= len(question.choices):
+        choice = question.choices[number - 1]
         return ParsedAnswer(question.id, choice.id, label=choice.label)
     for matcher in (_exact, _prefix, _contained):
         ids = sorted({c.id for c in question.choices if matcher(words, c.id, c.label, *c.synonyms)})

@@ -7,6 +7,7 @@ Pure: no I/O. Holds no medical words: they all come from the knowledge base.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -132,6 +133,15 @@ NUMBER_WORDS = {
 """Numbers written as words, read as numbers when joined by a hyphen ('two-year-old')."""
 
 
+def count(text: str) -> int | None:
+    """A small whole number written in ASCII digits ("2", " 12 "), else None: '²', '٣' and a
+    number of thousands of digits (which int() refuses) are no item, question or choice."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    return int(text)
+
+
 def number_key(raw: str) -> str:
     """A number as written (NUMBER) as Python reads it: '1,150' -> '1150', '2·9' -> '2.9'."""
     if _THOUSANDS.fullmatch(raw):
@@ -174,6 +184,24 @@ def safe(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(" " if ch == "\t" else ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def safe_text(text: str) -> str:
+    """safe() for text of several lines: each line neutralised, the line breaks kept."""
+    return "\n".join(safe(line) for line in text.split("\n"))
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+"""What json.dumps(ensure_ascii=False) leaves raw that a terminal or a JavaScript reader acts
+on: DEL, the C1 controls, bidi marks, embeddings, overrides and isolates, U+2028 and U+2029
+(C0 controls json escapes itself)."""
+
+
+def safe_json(data: object, indent: int | None = None) -> str:
+    """JSON text of data, readable (ensure_ascii=False) but with DEL, C1 and bidi controls and
+    U+2028/U+2029 escaped as \\uXXXX: the same data to a JSON reader, inert on a terminal."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _escape(ch: str) -> str:

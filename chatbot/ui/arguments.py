@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chatbot import __version__
+from chatbot.knowledge.text import safe_text
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 from chatbot.ui.listings import GRAPH_FORMATS
 from chatbot.ui.words import DISCLAIMER
 
@@ -15,9 +20,17 @@ LATEST = "latest"
 """The value of a bare --resume: the most recent unfinished consultation."""
 
 
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose messages (usage, errors that echo the arguments, help) reach the
+    terminal with control characters neutralised; its subcommand parsers are Parsers too."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(safe_text(message) if message else message, file)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of `calcify [OPTIONS] [COMMAND ...]`."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="calcify",
         description="Classify pathologic calcification by guided consultation. " + DISCLAIMER,
     )
@@ -62,10 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options() -> Parser:
     """Options every subcommand takes. --rules may come before or after the command;
     SUPPRESS keeps a subcommand's parser from overwriting a value given before it."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--rules",
         metavar="DIR",

@@ -7,7 +7,6 @@ Writes only to the stream it is given; the session is kept on disk as the other 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -16,6 +15,7 @@ from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.interrupts import EXIT_INTERRUPTED, held_interrupt
 from chatbot.consultation.session import Recorder
 from chatbot.consultation.turn import take_turn
+from chatbot.knowledge.text import safe_json
 from chatbot.ui.events import block_events
 from chatbot.ui.turns import kept_lines
 
@@ -73,10 +73,11 @@ def _end(consultation: Consultation, recorder: Recorder, reason: str) -> dict[st
     """The last event: whether the consultation finished, why the shell stops, and where an
     unfinished one is kept (`calcify --resume FILE` continues it)."""
     finished = consultation.is_finished
-    kept = str(recorder.paths[0]) if recorder.paths and not finished else None
+    kept = next((str(path) for path in recorder.paths if path.exists()), None)
+    kept = None if finished else kept
     return {"type": "end", "finished": finished, "reason": reason, "kept": kept}
 
 
 def _write(out: TextIO, event: dict[str, Any]) -> None:
-    out.write(json.dumps(event, ensure_ascii=False) + "\n")
+    out.write(safe_json(event) + "\n")
     out.flush()
