@@ -5,30 +5,48 @@ what the ui layer puts into words.
 The entry point and the REPL are the only code that prints.
 """
 
+# ruff: noqa: E402 (Ctrl-C is caught before the imports below, which take a while)
 from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+
+
+def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C while calcify is still importing ends it as any interrupted command ends."""
+    sys.stderr.write("calcify: interrupted\n")
+    sys.stderr.flush()
+    os._exit(130)  # EXIT_INTERRUPTED, not yet imported
+
+
+_AT_START = threading.current_thread() is threading.main_thread()
+if _AT_START:
+    _BEFORE = signal.signal(signal.SIGINT, _interrupted_while_starting)
 
 import argparse
 import gc
 import itertools
-import json
-import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from chatbot.authoring.browse import search_rules
 from chatbot.authoring.lint import check, exit_code
+from chatbot.consultation.blocks import Block
 from chatbot.consultation.dialogue import Consultation
+from chatbot.consultation.files import refusal
 from chatbot.consultation.interrupts import EXIT_INTERRUPTED
 from chatbot.consultation.oneshot import classify, parse_pairs
-from chatbot.consultation.session import latest_unfinished, open_session, sessions_dir
+from chatbot.consultation.session import Recorder, open_session, pick_unfinished, sessions_dir
 from chatbot.errors import CalcifyError
 from chatbot.intake.reader import extract
 from chatbot.knowledge.fields import did_you_mean
 from chatbot.knowledge.files import default_rules_dir
 from chatbot.knowledge.loader import load_knowledge_base
 from chatbot.knowledge.model import KnowledgeBase
-from chatbot.knowledge.text import safe
+from chatbot.knowledge.text import safe, safe_json, safe_text
 from chatbot.transcripts.coverage import coverage
 from chatbot.transcripts.replay import transcript_files, transcript_paths
 from chatbot.transcripts.update import replay_files
@@ -51,6 +69,8 @@ from chatbot.ui.report import assessment_lines
 from chatbot.ui.wrap import wrapped_text
 
 EXIT_OK, EXIT_USAGE = 0, 2
+if _AT_START:  # imported: Ctrl-C is a KeyboardInterrupt again, which run() handles
+    signal.signal(signal.SIGINT, _BEFORE)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -66,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except CalcifyError as exc:  # knowledge-base, answer, transcript and usage errors
-        print(f"calcify: {exc}", file=sys.stderr)
+        print(f"calcify: {safe_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # a consultation says more itself (where it is kept)
         print("calcify: interrupted", file=sys.stderr)
@@ -78,6 +98,9 @@ def run() -> None:
     try:
         code = main()
         sys.stdout.flush()
+    except KeyboardInterrupt:  # between the imports and a handler
+        print("calcify: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_OK
@@ -106,11 +129,24 @@ def chat(args: argparse.Namespace) -> int:
     """
     kb = knowledge_base(args)
     record: Path | None = args.record
-    if record is not None and record.exists() and not args.force:
-        raise UsageError(f"{record} already exists; use --force to overwrite it")
+    if record is not None and (why := refusal(record, args.force)) is not None:
+        raise UsageError(f"--record {safe(str(record))}: {why}")
     consultation = Consultation(kb)
     resumed = _resume_path(args.resume) if args.resume is not None else None
     recorder, opening = open_session(consultation, resumed, record)
+    try:  # the session is locked until the consultation ends
+        return _converse(args, consultation, recorder, opening)
+    finally:
+        recorder.close()
+
+
+def _converse(
+    args: argparse.Namespace,
+    consultation: Consultation,
+    recorder: Recorder,
+    opening: list[Block] | None,
+) -> int:
+    kb = consultation.kb
     # --case TEXT is typed for the user: the description, then ok to use what was read
     scripted = [] if args.case is None else [f"case {args.case}"]
     scripted += ["ok"] if args.case is not None and extract(kb, args.case) else []
@@ -123,7 +159,7 @@ def chat(args: argparse.Namespace) -> int:
         return repl.run_repl(
             consultation,
             color=repl.wants_color(args.no_color),
-            history=repl.open_history(),
+            history=repl.open_history(kb),
             recorder=recorder,
             opening=opening,
             scripted=scripted[:1],  # on a terminal the user reviews what was read, types ok
@@ -132,18 +168,21 @@ def chat(args: argparse.Namespace) -> int:
     try:
         return run_plain(consultation, lines_in, sys.stdout, sys.stderr, recorder, opening)
     except KeyboardInterrupt:
-        where = recorder.paths[0] if recorder.paths else None
+        where = next((path for path in recorder.paths if path.exists()), None)
         kept = f"; the consultation so far is in {where} (--resume continues it)" if where else ""
-        print(f"calcify: interrupted{kept}", file=sys.stderr)
+        print(f"calcify: interrupted{safe_text(kept)}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
 def _resume_path(value: str) -> Path:
     if value != LATEST:
         return Path(value)
-    path = latest_unfinished()
+    path, skipped = pick_unfinished()
+    for message in skipped:  # newer ones that cannot be continued, each said once
+        print(f"calcify: --resume {message}", file=sys.stderr)
     if path is None:
-        raise UsageError(f"no unfinished consultation to resume in {sessions_dir()}")
+        free = " that is free and readable" if skipped else ""
+        raise UsageError(f"no unfinished consultation{free} to resume in {sessions_dir()}")
     return path
 
 
@@ -157,7 +196,7 @@ def classify_command(args: argparse.Namespace) -> int:
     if args.json:
         given = given_answers(found, parse_pairs(kb, args.answers))
         data = classify_data(kb, assessment, given, found if args.case is not None else None)
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(safe_json(data, indent=2))
         return EXIT_OK
     read = case_lines(kb, found.items, found.omitted) if args.case is not None else []
     show(wrapped_text([*read, *assessment_lines(kb, assessment)]))
@@ -167,7 +206,7 @@ def classify_command(args: argparse.Namespace) -> int:
 def questions_command(args: argparse.Namespace) -> int:
     kb = knowledge_base(args)
     if args.json:
-        print(json.dumps(questions_data(kb), indent=2, ensure_ascii=False))
+        print(safe_json(questions_data(kb), indent=2))
     else:
         show(questions_lines(kb))
     return EXIT_OK
@@ -224,7 +263,7 @@ def replay_command(args: argparse.Namespace) -> int:
     files = transcript_files(args.paths)
     found = replay_files(kb, files, play, args.jobs, args.update, args.force)
     for error in found.unreadable:
-        print(f"calcify: {error}", file=sys.stderr)
+        print(f"calcify: {safe_text(str(error))}", file=sys.stderr)
     for diff in found.diffs:
         show(diff.splitlines())
     show(replay_summary_lines(found.passed, found.failed, found.updated))

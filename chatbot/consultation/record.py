@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from chatbot.consultation.files import WriteRefused, write_file
 from chatbot.errors import CalcifyError
 
 USER = "> "
@@ -79,12 +80,21 @@ def read_transcript(path: Path) -> Transcript:
 
 
 def parse_transcript(shown: str, text: str) -> Transcript:
-    lines = tuple(text.splitlines())
+    lines = transcript_lines(text)
     header = _header(shown, lines)
     body = tuple((n, line) for n, line in enumerate(lines, start=1) if not line.startswith("#"))
     if not any(is_user_line(line) for _, line in body):
         raise TranscriptError(shown, len(lines), "no user lines (lines starting with '> ')")
     return Transcript(shown, header, lines, body)
+
+
+def transcript_lines(text: str) -> tuple[str, ...]:
+    """The lines of a transcript: split at "\n" only (a VT, FF, lone CR or U+2029 inside a
+    comment stays in it), a CRLF ending taken as a line end, a byte-order mark dropped."""
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return tuple(line.removesuffix("\r") for line in lines)
 
 
 def _header(shown: str, lines: Sequence[str]) -> dict[str, str]:
@@ -112,23 +122,22 @@ def transcript_text(
 
 
 def write_new(path: Path, text: str, force: bool = False) -> None:
-    """Write a transcript atomically; refuse to overwrite unless forced."""
-    if path.exists() and not force:
-        raise TranscriptError(display_path(path), 0, "already exists (use --force to overwrite)")
-    write_atomic(path, text)
+    """Write a transcript safely (files.write_file); refuse to overwrite unless forced, and
+    never replace anything but a regular file."""
+    try:
+        write_file(path, text, force)
+    except WriteRefused as exc:
+        raise TranscriptError(_shown(path), 0, str(exc)) from None
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash leaves the old file intact."""
+    """Replace a transcript safely: a crash leaves the old file intact."""
+    write_new(path, text, force=True)
+
+
+def _shown(path: Path) -> str:
+    """A path for a message, even one that no system call accepts."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError as exc:
-        raise TranscriptError(
-            display_path(path), 0, f"cannot write: {exc.strerror or exc}"
-        ) from None
+        return display_path(path).replace("\0", "\\0")
+    except (OSError, ValueError):
+        return str(path)

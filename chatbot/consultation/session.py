@@ -13,13 +13,22 @@ from pathlib import Path
 
 from chatbot.consultation.blocks import Block, Note, Problem
 from chatbot.consultation.dialogue import Consultation
-from chatbot.consultation.record import TranscriptError, read_transcript, transcript_text, write_new
+from chatbot.consultation.files import private_directory
+from chatbot.consultation.locks import SessionLock, holder, in_use_by
+from chatbot.consultation.record import (
+    TranscriptError,
+    is_user_line,
+    read_transcript,
+    transcript_text,
+    write_new,
+)
 from chatbot.errors import CalcifyError
 from chatbot.knowledge.text import safe
 
 RECORDED_TITLE = "recorded consultation"
 RECORDED_SHOWS = "(say here what this consultation shows)"
 UNFINISHED = "# status: unfinished"
+FINISHED = "# status: finished"
 
 
 def state_dir() -> Path:
@@ -33,24 +42,61 @@ def sessions_dir() -> Path:
 
 
 def new_session_path() -> Path:
-    """A fresh autosave file, named by start time and process id."""
+    """A fresh autosave file, named by start time and process id, in a directory only its
+    owner can read (patient data): the state directory and its sessions are 0700."""
+    private_directory(state_dir())
+    private_directory(sessions_dir())
     return sessions_dir() / f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
 
 
 def latest_unfinished() -> Path | None:
-    """The most recently written autosave that did not reach an end."""
-    candidates = [p for p in sessions_dir().glob("*.txt") if _is_unfinished(p)]
-    return max(candidates, key=lambda p: (p.stat().st_mtime, p.name), default=None)
+    """The most recently written autosave that did not reach an end and can be continued."""
+    return pick_unfinished()[0]
 
 
-def _is_unfinished(path: Path) -> bool:
+def pick_unfinished() -> tuple[Path | None, list[str]]:
+    """The newest autosave that did not reach an end, can be read and is not in use by
+    another process; and, for each newer one passed over, which file and why."""
+    skipped: list[str] = []
+    for path in sorted(_candidates(), key=_age, reverse=True):
+        reason = cannot_continue(path)
+        if reason is None:
+            return path, skipped
+        skipped.append(f"skipped {path}: {reason}")
+    return None, skipped
+
+
+def cannot_continue(path: Path) -> str | None:
+    """Why this kept session cannot be continued now, or None if it can."""
+    in_use = holder(path)
+    if in_use is not None:
+        return f"in use by {in_use_by(in_use.pid)}"
+    try:
+        read_transcript(path)
+    except TranscriptError as exc:
+        return exc.message
+    return None
+
+
+def _candidates() -> list[Path]:
+    """Autosaves not marked finished: an unfinished one, or one too damaged to say."""
+    return [path for path in sessions_dir().glob("*.txt") if not _is_finished(path)]
+
+
+def _age(path: Path) -> tuple[float, str]:
+    try:
+        return path.stat().st_mtime, path.name
+    except OSError:
+        return 0.0, path.name
+
+
+def _is_finished(path: Path) -> bool:
     try:
         with path.open(encoding="utf-8") as handle:
-            return any(
-                line.rstrip("\n") == UNFINISHED for line, _ in zip(handle, range(5), strict=False)
-            )
+            head = [line.rstrip("\n") for line, _ in zip(handle, range(5), strict=False)]
     except (OSError, UnicodeDecodeError):
         return False
+    return FINISHED in head
 
 
 class Recorder:
@@ -63,6 +109,14 @@ class Recorder:
         self.paths = list(paths)
         self.dry_run = dry_run
         """Replaying a transcript must not write the files its `save` lines name."""
+        self.locks: list[SessionLock] = []
+        """Held on the kept files while this process keeps them (see open_session)."""
+
+    def close(self) -> None:
+        """Let the kept files go: another process may continue them now."""
+        for lock in self.locks:
+            lock.release()
+        self.locks.clear()
 
     def bot(self, text: str) -> None:
         self.lines.append(text)
@@ -89,8 +143,11 @@ class Recorder:
         """Rewrite every kept file; return a message for each that could not be written.
 
         finished: the consultation reached its conclusion (one left by quit can be resumed).
+        Nothing is kept before the first input: a session with none is not worth resuming.
         """
-        failed = []
+        failed: list[str] = []
+        if not any(is_user_line(line) for line in self.lines):
+            return failed
         for path in list(self.paths):
             try:
                 write_new(path, self.text(finished), force=True)
@@ -133,9 +190,21 @@ def open_session(
     """Where a consultation is kept, and what to show first if it continues a kept one.
 
     A resumed session goes on in its own file (and in `record` too, if given); otherwise
-    `record` is the one copy kept, or a new file in the state directory.
+    `record` is the one copy kept, or a new file in the state directory (written from the
+    first input on). Each file is locked, before it is read, until Recorder.close
+    (SessionInUse if another process has it).
     """
-    if resumed is not None:
-        lines, opening = resume(consultation, resumed)
-        return Recorder([resumed, *([record] if record else [])], lines=lines), opening
-    return Recorder([record] if record else [new_session_path()]), None
+    paths = [*([resumed] if resumed else []), *([record] if record else [])]
+    paths = paths or [new_session_path()]
+    locks: list[SessionLock] = []
+    try:
+        for path in paths:
+            locks.append(SessionLock(path))
+        lines, opening = resume(consultation, resumed) if resumed else ([], None)
+    except BaseException:
+        for lock in locks:
+            lock.release()
+        raise
+    recorder = Recorder(paths, lines=lines)
+    recorder.locks = locks
+    return recorder, opening

@@ -24,9 +24,12 @@ from prompt_toolkit.styles import Style
 from chatbot.consultation.blocks import Block
 from chatbot.consultation.commands import COMMANDS
 from chatbot.consultation.dialogue import Consultation
+from chatbot.consultation.files import private_directory, private_file
 from chatbot.consultation.interrupts import held_interrupt
 from chatbot.consultation.session import Recorder, kept_note, state_dir
 from chatbot.consultation.turn import take_turn
+from chatbot.intake.reader import looks_like_a_case
+from chatbot.knowledge.model import KnowledgeBase
 from chatbot.ui.lines import Line
 from chatbot.ui.pager import Pager, is_taller, paged_text, system_pager
 from chatbot.ui.render import blocks_lines
@@ -55,16 +58,37 @@ def wants_color(flag_no_color: bool) -> bool:
     return not flag_no_color and not os.environ.get("NO_COLOR")
 
 
-def open_history() -> History:
-    """Persistent history in the state directory, or in memory if that cannot be written."""
-    try:
-        directory = state_dir()
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "history"
-        path.touch(exist_ok=True)
-        return FileHistory(str(path))
-    except OSError:
+def open_history(kb: KnowledgeBase | None = None) -> History:
+    """Persistent history in the state directory (0700, the file 0600), without pasted case
+    descriptions; in memory if that cannot be written."""
+    directory = state_dir()
+    private_directory(directory)
+    path = directory / "history"
+    private_file(path)
+    if not (path.is_file() and os.access(path, os.W_OK)):
         return InMemoryHistory()
+    return CaseFreeHistory(str(path), kb)
+
+
+class CaseFreeHistory(FileHistory):
+    """The history file, less what looks like a pasted case (patient data): such an entry
+    can be recalled in this session, but is not written to disk."""
+
+    def __init__(self, filename: str, kb: KnowledgeBase | None = None) -> None:
+        super().__init__(filename)
+        self.kb = kb
+
+    def store_string(self, string: str) -> None:
+        if not is_pasted_case(self.kb, string):
+            super().store_string(string)
+
+
+def is_pasted_case(kb: KnowledgeBase | None, text: str) -> bool:
+    """A multi-line paste, a `case ...` command, or a line that reads as a description."""
+    line = text.strip()
+    if "\n" in line or line.lstrip(":").lower().startswith("case "):
+        return True
+    return kb is not None and looks_like_a_case(kb, line)
 
 
 # -- the REPL -------------------------------------------------------------------------------
