@@ -48,10 +48,15 @@ def test_drop_correct_and_cancel(real_kb: KnowledgeBase) -> None:
     }
     first = after.items[0].question
     corrected = consultation.respond("1 = unknown")[0]
-    assert isinstance(corrected, CaseRead) and corrected.items[0].value == "unknown"
+    assert isinstance(corrected, CaseRead)
+    assert (corrected.items[0].question, corrected.items[0].value) == (first, "unknown")
     assert isinstance(consultation.respond("drop 99")[0], Problem)
-    consultation.respond("cancel")
-    assert consultation.answers == {} and first
+    cancelled = consultation.respond("cancel")
+    assert isinstance(cancelled[0], Note) and "Nothing from the description" in cancelled[0].message
+    assert not any(isinstance(b, CaseRead) for b in cancelled)
+    assert consultation.answers == {}
+    consultation.respond("ok")  # the description is gone: 'ok' no longer accepts it
+    assert first not in consultation.answers and consultation.answers == {}
 
 
 def test_other_input_sets_the_description_aside(real_kb: KnowledgeBase) -> None:

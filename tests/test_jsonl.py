@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -145,19 +146,32 @@ def test_a_pasted_case_gives_reading_events(real_kb: KnowledgeBase) -> None:
 
 
 def test_output_is_deterministic(fixture_kb: KnowledgeBase) -> None:
+    """The same events whatever the hash seed: each run is its own process with its own
+    PYTHONHASHSEED, so an order that leans on set or dict-of-str iteration shows up here."""
     inputs = ["dented", "why", "10", "blip", "summary", "yes", "how", "1"]
     assert converse(fixture_kb, inputs) == converse(fixture_kb, inputs)
+    stdin = ("\n".join(inputs) + "\n").encode()
+    outputs = {seed: run(stdin, hash_seed=seed) for seed in ("0", "1", "4242")}
+    assert all(r.returncode == 0 and r.stderr == b"" for r in outputs.values())
+    assert len({r.stdout for r in outputs.values()}) == 1
+    assert [json.loads(line) for line in outputs["0"].stdout.splitlines()] == (
+        converse(fixture_kb, inputs)[1]
+    )
 
 
 # -- the installed command -------------------------------------------------------------------
 
 
-def run(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+def run(
+    stdin: bytes, *args: str, hash_seed: str | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    env = None if hash_seed is None else {**os.environ, "PYTHONHASHSEED": hash_seed}
     return subprocess.run(
         [calcify(), "--jsonl", "--rules", str(FIXTURE_KB), *args],
         input=stdin,
         capture_output=True,
         timeout=60,
+        env=env,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,9 +18,16 @@ def calcify() -> str:
     return found
 
 
-def run(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+def run(
+    stdin: bytes, *args: str, hash_seed: str | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    env = None if hash_seed is None else {**os.environ, "PYTHONHASHSEED": hash_seed}
     return subprocess.run(
-        [calcify(), "--rules", str(FIXTURE_KB), *args], input=stdin, capture_output=True, timeout=60
+        [calcify(), "--rules", str(FIXTURE_KB), *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        env=env,
     )
 
 
@@ -47,9 +55,12 @@ def test_quit_exits_zero() -> None:
 
 
 def test_output_is_deterministic() -> None:
-    first = run(b"dented\nwhy\n120\nsummary\nyes\nhow\n1\n")
-    second = run(b"dented\nwhy\n120\nsummary\nyes\nhow\n1\n")
-    assert first.stdout == second.stdout and first.returncode == second.returncode == 0
+    """The same text whatever the hash seed (each run a process with its own PYTHONHASHSEED)."""
+    stdin = b"dented\nwhy\n120\nsummary\nyes\nhow\n1\n"
+    runs = [run(stdin, hash_seed=seed) for seed in ("0", "1", "4242")]
+    assert [r.returncode for r in runs] == [0, 0, 0], runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert b"== Conclusion ==" in runs[0].stdout
 
 
 def test_non_utf8_input_is_reported_not_a_crash() -> None:

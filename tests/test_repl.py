@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
-from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output import ColorDepth, DummyOutput
+from prompt_toolkit.output.vt100 import Vt100_Output
+from prompt_toolkit.shortcuts import print_formatted_text
+from test_plain import run as plain_mode
 
+import chatbot.ui.repl as repl_module
 from chatbot.consultation.blocks import Block
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.session import Recorder
@@ -115,13 +122,50 @@ def test_quit_command_ends_with_zero(fixture_kb: KnowledgeBase, pipe: PipeInput)
     assert code == 0 and consultation.quit
 
 
-def test_colour_is_a_style_not_a_different_text(fixture_kb: KnowledgeBase, pipe: PipeInput) -> None:
-    consultation = Consultation(fixture_kb)
-    pipe.send_text("shattered\n\x04")
-    assert (
-        run_repl(consultation, color=True, session_args={"input": pipe, "output": DummyOutput()})
-        == 0
+STYLED = re.compile(r"\x1b\[0;[0-9;]+m")
+"""An SGR sequence that sets an attribute or a colour (a bare reset, \\x1b[0m, is not one)."""
+ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _printed(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, keys: str, no_color: str
+) -> tuple[int, str]:
+    """What the REPL prints for `keys` (the prompt aside), as a VT100 terminal receives it,
+    with colour as NO_COLOR decides."""
+    monkeypatch.setenv("NO_COLOR", no_color)
+    screen = io.StringIO()
+    terminal = Vt100_Output(
+        screen,
+        lambda: Size(rows=24, columns=80),
+        term="xterm",
+        default_color_depth=ColorDepth.DEPTH_8_BIT,
     )
+    monkeypatch.setattr(
+        repl_module,
+        "print_formatted_text",
+        lambda text, style=None, output=None: print_formatted_text(
+            text, style=style, output=terminal
+        ),
+    )
+    with create_pipe_input() as pipe_input:
+        pipe_input.send_text(keys)
+        code = run_repl(
+            Consultation(kb),
+            color=wants_color(False),
+            session_args={"input": pipe_input, "output": DummyOutput()},
+        )
+    return code, screen.getvalue()
+
+
+def test_colour_is_a_style_not_a_different_text(
+    fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, coloured = _printed(fixture_kb, monkeypatch, "shattered\n\x04", "")
+    assert code == 0 and STYLED.search(coloured)
+    code, plain = _printed(fixture_kb, monkeypatch, "shattered\n\x04", "1")
+    assert code == 0 and not STYLED.search(plain)  # NO_COLOR: no colour or bold at all
+    assert ESCAPE.sub("", coloured) == ESCAPE.sub("", plain)
+    assert "Subtype or cause: impact damage" in ESCAPE.sub("", plain)
 
 
 def test_history_persists_in_the_state_directory(
@@ -140,6 +184,9 @@ def test_recorded_session_matches_plain_mode_text(
     run(fixture_kb, pipe, "dented\nwhy\x03120\n\x04", recorder=recorder)
     assert "> dented" in recorder.lines and "> 120" in recorder.lines
     assert not any("Cancelled" in line for line in recorder.lines)  # Ctrl-C is not replayable
+    plain = plain_mode(b"dented\n120\n")  # the same answers, the cancelled 'why' aside
+    assert plain.returncode == 1  # the input ends before the consultation does
+    assert recorder.lines == plain.stdout.decode().splitlines()
 
 
 @pytest.mark.parametrize(
