@@ -107,6 +107,8 @@ class Recorder:
     ) -> None:
         self.lines: list[str] = list(lines)
         self.paths = list(paths)
+        self.failing: set[Path] = set()
+        """Kept files whose last write failed (tried again on every turn)."""
         self.dry_run = dry_run
         """Replaying a transcript must not write the files its `save` lines name."""
         self.locks: list[SessionLock] = []
@@ -144,16 +146,26 @@ class Recorder:
 
         finished: the consultation reached its conclusion (one left by quit can be resumed).
         Nothing is kept before the first input: a session with none is not worth resuming.
+        A file that cannot be written is tried again on the next turn; the failure is said
+        once, and so is its recovery.
         """
         failed: list[str] = []
         if not any(is_user_line(line) for line in self.lines):
             return failed
-        for path in list(self.paths):
+        for path in self.paths:
             try:
                 write_new(path, self.text(finished), force=True)
             except TranscriptError as exc:
-                self.paths.remove(path)
-                failed.append(f"cannot keep the consultation in {exc}; carrying on without it")
+                if path not in self.failing:
+                    self.failing.add(path)
+                    failed.append(
+                        f"cannot keep the consultation in {exc}; carrying on, and trying "
+                        "again after each answer"
+                    )
+                continue
+            if path in self.failing:
+                self.failing.discard(path)
+                failed.append(f"the consultation is kept in {path} again")
         return failed
 
 

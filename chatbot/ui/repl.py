@@ -8,6 +8,7 @@ turn is carried out by the consultation layer exactly as plain mode carries it o
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from typing import Any
@@ -77,10 +78,22 @@ class CaseFreeHistory(FileHistory):
     def __init__(self, filename: str, kb: KnowledgeBase | None = None) -> None:
         super().__init__(filename)
         self.kb = kb
+        self.unwritable = False
 
     def store_string(self, string: str) -> None:
-        if not is_pasted_case(self.kb, string):
+        if is_pasted_case(self.kb, string):
+            return
+        try:
             super().store_string(string)
+        except OSError as exc:  # read-only, disk full: said once, the session goes on
+            if not self.unwritable:
+                self.unwritable = True
+                reason = exc.strerror or type(exc).__name__
+                where = os.fsdecode(self.filename)
+                sys.stderr.write(
+                    f"calcify: cannot write the history file {where} ({reason}); "
+                    "history is kept for this session only\n"
+                )
 
 
 def is_pasted_case(kb: KnowledgeBase | None, text: str) -> bool:
