@@ -198,8 +198,9 @@ on: DEL, the C1 controls, bidi marks, embeddings, overrides and isolates, U+2028
 
 
 def safe_json(data: object, indent: int | None = None) -> str:
-    """JSON text of data, readable (ensure_ascii=False) but with DEL, C1 and bidi controls and
-    U+2028/U+2029 escaped as \\uXXXX: the same data to a JSON reader, inert on a terminal."""
+    """JSON text of data, readable (ensure_ascii=False) but with DEL, C1 and bidi controls
+    and U+2028/U+2029 written as JSON \\u escapes: the same data to a JSON reader, inert on
+    a terminal."""
     text = json.dumps(data, indent=indent, ensure_ascii=False)
     return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 

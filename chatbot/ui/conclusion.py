@@ -10,8 +10,8 @@ from chatbot.knowledge.model import KnowledgeBase
 from chatbot.reasoning.assessment import Assessment
 from chatbot.reasoning.grading import Assumed
 from chatbot.ui.lines import Line
-from chatbot.ui.report import assumed_text, caveat_lines, headline, word
-from chatbot.ui.words import DISCLAIMER, class_text, fact_text, lower_first
+from chatbot.ui.report import assumed_text, caveat_lines, headline, what_if_lines
+from chatbot.ui.words import DISCLAIMER, fact_text, lower_first
 from chatbot.ui.wrap import PLAIN_WIDTH, wrapped
 
 MOST_LINES = 20
@@ -80,14 +80,9 @@ def change_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
     for assumed in a.assumptions:
         groups.setdefault(assumed.rule.id, []).append(assumed)
     lines += [f"Assumed: {assumed_text(kb, group)} [{rule}]" for rule, group in groups.items()]
-    for alternative in a.alternatives:
-        question = kb.questions[alternative.question]
-        value = word(kb, alternative.question, alternative.value)
-        other = class_text(kb, alternative.classification, alternative.subtype)
-        lines.append(f"If {question.name} were {value}: {other}.")
+    lines += what_if_lines(kb, a)
     if a.assumptions:
-        names = " and ".join(kb.questions[x.question].name for x in a.assumptions)
-        return [*lines, f"To confirm or overturn it: measure the {names}."]
+        return lines
     if a.provisional and a.pending:
         names = ", ".join(kb.questions[q].name for q in a.pending[:3])
         return [*lines, f"Still open, and could change it: {names}."]

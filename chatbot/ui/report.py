@@ -120,6 +120,12 @@ def assumption_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
         lines.append(f"Assumed: {assumed_text(kb, group)}, because")
         lines.append(f"  {lower_first(rule.because)}")
         lines.append(f"  [{rule.id}; {citation_text(kb, rule.citation)}]")
+    return [*lines, *what_if_lines(kb, a)]
+
+
+def what_if_lines(kb: KnowledgeBase, a: Assessment) -> list[str]:
+    """What the conclusion becomes if an assumption is otherwise, and what to measure."""
+    lines = []
     for alternative in a.alternatives:
         question = kb.questions[alternative.question]
         value = word(kb, alternative.question, alternative.value)
