@@ -354,6 +354,10 @@ def measure_all(variants: Sequence[Variant], work: Path, quick: bool) -> dict[st
     import questions  # bench/questions.py
 
     report["questions"] = questions.measure() if questions.PUBLISHED.exists() else {}
+    step("keeping a long consultation")
+    import autosave  # bench/autosave.py
+
+    report["autosave"] = autosave.measure()
     return report
 
 
@@ -448,6 +452,10 @@ def report_lines(report: dict[str, Any], command: str) -> Iterator[str]:
 
     yield ""
     yield from questions.section(report, table)
+    import autosave  # bench/autosave.py
+
+    yield ""
+    yield from autosave.section(report, table)
     yield ""
     yield from CHANGES.strip().splitlines()
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from prompt_toolkit.history import FileHistory
 
-from chatbot.consultation import session
+from chatbot.consultation import record
+from chatbot.consultation.files import Written
 from chatbot.consultation.record import TranscriptError
 from chatbot.consultation.session import Recorder
 from chatbot.ui.repl import CaseFreeHistory
@@ -20,15 +21,15 @@ def test_autosave_retries_after_a_failed_write_and_says_so_once(
     path = tmp_path / "session.txt"
     recorder = Recorder([path])
     recorder.user("lung")
-    real_write = session.write_new
+    real_write = record.write_new
     full = {"disk": True}
 
-    def write(target: Path, text: str, force: bool = False) -> None:
+    def write(target: Path, text: str, force: bool = False) -> Written:
         if full["disk"]:
             raise TranscriptError(str(target), 0, "No space left on device")
-        real_write(target, text, force=force)
+        return real_write(target, text, force=force)
 
-    monkeypatch.setattr(session, "write_new", write)
+    monkeypatch.setattr(record, "write_new", write)
     first = recorder.keep(False)
     assert len(first) == 1 and "No space left on device" in first[0]
     assert "trying again" in first[0]

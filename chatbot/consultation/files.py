@@ -7,6 +7,9 @@ flushed too; a failure removes the temporary file and leaves the old target inta
 regular file is ever replaced: a symbolic link, a device, a FIFO or a directory at the target
 is refused, with or without --force. New files are readable by their owner only (0600); a
 replaced file keeps its mode. The state directory is made 0700.
+
+A kept consultation grows by appending (append_file) to the file this module last wrote
+whole, so a turn costs what the turn says, not what the session has said so far.
 """
 
 from __future__ import annotations
@@ -15,11 +18,25 @@ import errno
 import os
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 
 class WriteRefused(Exception):
     """A file that is not written, and why, in words for the user (the path is not in it)."""
+
+
+class Moved(WriteRefused):
+    """The file to append to is no longer the one calcify wrote (gone, replaced or changed)."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """Which file calcify wrote and how long it left it: an append checks both first."""
+
+    device: int
+    inode: int
+    size: int
 
 
 def refusal(path: Path, force: bool) -> str | None:
@@ -47,18 +64,52 @@ def refusal(path: Path, force: bool) -> str | None:
     return None
 
 
-def write_file(path: Path, text: str, force: bool = False) -> None:
+def write_file(path: Path, text: str, force: bool = False) -> Written:
     """Write `text` to `path` atomically (see the module); raise WriteRefused if it cannot."""
     why = refusal(path, force)
     if why is not None:
         raise WriteRefused(why)
     try:
-        _write(path, text.encode("utf-8"))
+        return _write(path, text.encode("utf-8"))
     except OSError as exc:
         raise WriteRefused(f"cannot write: {exc.strerror or exc}") from None
 
 
-def _write(path: Path, data: bytes) -> None:
+def append_file(path: Path, text: str, after: Written) -> Written:
+    """Add `text` at the end of the file calcify wrote as `after`, flushed to disk.
+
+    The cost is that of `text`, whatever the file's length. Raise Moved if `path` is not
+    that file as calcify left it (removed, renamed over, written by someone else, or a
+    symbolic link now): the caller then writes it whole with write_file. A write cut short
+    (a full disk, a crash) leaves at most a last line without its newline, which
+    record.read_transcript(cut_torn=True) leaves out.
+    """
+    flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError as exc:
+        raise Moved(f"cannot append: {exc.strerror or exc}") from None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or (
+            status.st_dev,
+            status.st_ino,
+            status.st_size,
+        ) != (after.device, after.inode, after.size):
+            raise Moved("changed since calcify last wrote it")
+        data = text.encode("utf-8")
+        left = memoryview(data)
+        while left:
+            left = left[os.write(handle, left) :]
+        os.fsync(handle)
+        return Written(status.st_dev, status.st_ino, after.size + len(data))
+    except OSError as exc:
+        raise WriteRefused(f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        os.close(handle)
+
+
+def _write(path: Path, data: bytes) -> Written:
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     try:
@@ -73,6 +124,7 @@ def _write(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+            status = os.fstat(out.fileno())
         os.replace(temporary, path)
     except BaseException:
         try:
@@ -81,6 +133,7 @@ def _write(path: Path, data: bytes) -> None:
             pass
         raise
     _sync_directory(directory)
+    return Written(status.st_dev, status.st_ino, len(data))
 
 
 def _sync_directory(directory: Path) -> None:

@@ -9,11 +9,11 @@ Writes are atomic: a crash leaves the old file intact. Never prints.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatbot.consultation.files import WriteRefused, write_file
+from chatbot.consultation.files import Moved, WriteRefused, Written, append_file, write_file
 from chatbot.errors import CalcifyError
 
 USER = "> "
@@ -40,6 +40,8 @@ class Transcript:
     """Every line of the file, comments included."""
     body: tuple[tuple[int, str], ...]
     """(line number, text) of each non-comment line: the session as printed."""
+    cut: str = ""
+    """A last line left out because a write was cut short (no newline at the end)."""
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -67,16 +69,29 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
-def read_transcript(path: Path) -> Transcript:
-    """Parse a transcript file; raise TranscriptError with file and line on any problem."""
+def read_transcript(path: Path, cut_torn: bool = False) -> Transcript:
+    """Parse a transcript file; raise TranscriptError with file and line on any problem.
+
+    cut_torn: the file is a kept session, which calcify always ends with a newline; a last
+    line without one is what a write cut short left (perhaps half a number), so it is left
+    out and named in Transcript.cut rather than replayed.
+    """
     shown = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise TranscriptError(shown, 0, f"cannot read: {exc.strerror or exc}") from None
+    torn = b""
+    if cut_torn and data and not data.endswith(b"\n"):
+        end = data.rfind(b"\n") + 1
+        data, torn = data[:end], data[end:]
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TranscriptError(shown, 0, f"not UTF-8 text (byte {exc.start})") from None
-    return parse_transcript(shown, text)
+    transcript = parse_transcript(shown, text)
+    cut = torn.decode("utf-8", errors="replace")
+    return Transcript(transcript.path, transcript.header, transcript.lines, transcript.body, cut)
 
 
 def parse_transcript(shown: str, text: str) -> Transcript:
@@ -121,11 +136,11 @@ def transcript_text(
     return "\n".join([*header, *session]) + "\n"
 
 
-def write_new(path: Path, text: str, force: bool = False) -> None:
+def write_new(path: Path, text: str, force: bool = False) -> Written:
     """Write a transcript safely (files.write_file); refuse to overwrite unless forced, and
     never replace anything but a regular file."""
     try:
-        write_file(path, text, force)
+        return write_file(path, text, force)
     except WriteRefused as exc:
         raise TranscriptError(_shown(path), 0, str(exc)) from None
 
@@ -141,3 +156,40 @@ def _shown(path: Path) -> str:
         return display_path(path).replace("\0", "\\0")
     except (OSError, ValueError):
         return str(path)
+
+
+class KeptFile:
+    """One file a session is kept in, brought up to date after every turn.
+
+    The file is written whole (atomically) the first time, when its status line changes
+    (the consultation reaches or leaves its conclusion), and when it is no longer the file
+    calcify left (see files.append_file) or the last write failed; otherwise the turn's new
+    lines are appended, so a turn's cost does not grow with the session. Either way the file
+    holds exactly transcript_text of the lines so far.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.written: Written | None = None
+        self.lines = 0
+        """How many of the session's lines the file holds."""
+        self.status: str | None = None
+
+    def keep(self, lines: Sequence[str], status: str, whole: Callable[[], str]) -> None:
+        """Bring the file up to `lines`; `whole` gives the full text, for a whole write.
+        Raise TranscriptError if it cannot be written (the next call writes it whole)."""
+        if self.written is not None and self.status == status:
+            if len(lines) == self.lines:
+                return
+            try:
+                chunk = "\n".join(lines[self.lines :]) + "\n"
+                self.written, self.lines = append_file(self.path, chunk, self.written), len(lines)
+                return
+            except Moved:
+                pass
+            except WriteRefused as exc:
+                self.written = None
+                raise TranscriptError(_shown(self.path), 0, str(exc)) from None
+        self.written = None
+        self.written = write_new(self.path, whole(), force=True)
+        self.lines, self.status = len(lines), status

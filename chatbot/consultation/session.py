@@ -1,7 +1,8 @@
 """Keeping consultations: recording as transcripts, autosave in the state directory, resume.
 
-Every consultation is written (atomically) after every turn, so nothing entered is lost if
-the process dies. Never prints.
+Every consultation is kept on disk after every turn, so nothing entered is lost if the
+process dies: written whole (atomically) at first, then each turn's lines appended and
+flushed (record.KeptFile), so a turn's cost does not grow with the session. Never prints.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.files import private_directory
 from chatbot.consultation.locks import SessionLock, holder, in_use_by
 from chatbot.consultation.record import (
+    KeptFile,
     TranscriptError,
     is_user_line,
     read_transcript,
@@ -72,7 +74,7 @@ def cannot_continue(path: Path) -> str | None:
     if in_use is not None:
         return f"in use by {in_use_by(in_use.pid)}"
     try:
-        read_transcript(path)
+        read_transcript(path, cut_torn=True)
     except TranscriptError as exc:
         return exc.message
     return None
@@ -107,6 +109,7 @@ class Recorder:
     ) -> None:
         self.lines: list[str] = list(lines)
         self.paths = list(paths)
+        self.kept = {path: KeptFile(path) for path in self.paths}
         self.failing: set[Path] = set()
         """Kept files whose last write failed (tried again on every turn)."""
         self.dry_run = dry_run
@@ -142,7 +145,8 @@ class Recorder:
         return Note(f"Saved the consultation so far to {path}.")
 
     def keep(self, finished: bool) -> list[str]:
-        """Rewrite every kept file; return a message for each that could not be written.
+        """Bring every kept file up to date (record.KeptFile: the turn's lines are appended);
+        return a message for each that could not be written.
 
         finished: the consultation reached its conclusion (one left by quit can be resumed).
         Nothing is kept before the first input: a session with none is not worth resuming.
@@ -152,9 +156,10 @@ class Recorder:
         failed: list[str] = []
         if not any(is_user_line(line) for line in self.lines):
             return failed
+        status = "finished" if finished else "unfinished"
         for path in self.paths:
             try:
-                write_new(path, self.text(finished), force=True)
+                self.kept[path].keep(self.lines, status, lambda: self.text(finished))
             except TranscriptError as exc:
                 if path not in self.failing:
                     self.failing.add(path)
@@ -187,13 +192,15 @@ def resume(consultation: Consultation, path: Path) -> tuple[list[str], list[Bloc
     save and reload lines are not carried out again: their files were written at the time,
     and the rules in use are the ones just loaded.
     """
-    transcript = read_transcript(path)
+    transcript = read_transcript(path, cut_torn=True)
     consultation.resume(transcript.inputs)
     count = len(consultation.answers)
-    note = Note(
-        f"Resumed {path}: {count} answer{'s' if count != 1 else ''} restored (summary shows them)."
-    )
-    return [text for _, text in transcript.body], [note, *consultation.next_blocks()]
+    restored = f"{count} answer{'s' if count != 1 else ''} restored (summary shows them)"
+    notes = [Note(f"Resumed {path}: {restored}.")]
+    if transcript.cut:
+        cut = safe(transcript.cut)
+        notes.append(Note(f"Its last line, {cut!r}, was cut short by a failed write: left out."))
+    return [text for _, text in transcript.body], [*notes, *consultation.next_blocks()]
 
 
 def open_session(
