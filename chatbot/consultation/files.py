@@ -119,7 +119,7 @@ def _write(path: Path, data: bytes) -> Written:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:32]}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:
-            if mode is not None:
+            if mode is not None and hasattr(os, "fchmod"):  # not on Windows
                 os.fchmod(out.fileno(), mode)
             out.write(data)
             out.flush()
@@ -157,7 +157,8 @@ def private_directory(path: Path) -> None:
     try:
         for directory in reversed(missing):
             directory.mkdir(mode=0o700, exist_ok=True)
-        if path.stat().st_uid == os.getuid() and stat.S_IMODE(path.stat().st_mode) != 0o700:
+        mine = hasattr(os, "getuid") and path.stat().st_uid == os.getuid()  # no uid on Windows
+        if mine and stat.S_IMODE(path.stat().st_mode) != 0o700:
             path.chmod(0o700)
     except OSError:
         pass

@@ -2,18 +2,21 @@
 
 The lock is on a sidecar file, `.NAME.lock` next to the session file (which every save
 replaces by an atomic rename, so it cannot carry a lock itself), taken with flock (exclusive,
-non-blocking) and holding the pid of the process that has it. A process that dies loses its
-lock with it; the sidecar left behind locks nothing. Never prints.
+non-blocking; on Windows, msvcrt's lock on its first byte) and holding the pid of the process
+that has it. A process that dies loses its lock with it; the sidecar left behind locks
+nothing. Never prints.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
+import sys
 from pathlib import Path
 
 from chatbot.consultation.record import display_path
 from chatbot.errors import CalcifyError
+
+CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # not on Windows, where handles are not inherited anyway
 
 
 class SessionInUse(CalcifyError):
@@ -58,11 +61,11 @@ class SessionLock:
 def holder(path: Path) -> SessionInUse | None:
     """Whether another process holds the lock on this session (looked at, not taken)."""
     try:
-        fd = os.open(lock_path(path), os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(lock_path(path), os.O_RDONLY | CLOEXEC)
     except OSError:
         return None  # no lock file: nobody has it
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _lock(fd)
     except BlockingIOError:
         return SessionInUse(path, _pid(fd))
     except OSError:
@@ -77,11 +80,11 @@ def _acquire(path: Path) -> int | None:
     while True:
         try:
             lock.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | CLOEXEC, 0o600)
         except OSError:
             return None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(fd)
         except BlockingIOError:
             pid = _pid(fd)
             os.close(fd)
@@ -96,6 +99,21 @@ def _acquire(path: Path) -> int | None:
         os.close(fd)  # its holder removed it as we opened it: lock the one there now
 
 
+def _lock(fd: int) -> None:
+    """Take the lock without waiting; BlockingIOError if another process has it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except PermissionError as exc:
+            raise BlockingIOError(exc.errno, exc.strerror) from None
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 def _same_file(fd: int, lock: Path) -> bool:
     try:
         return os.path.samestat(os.fstat(fd), lock.stat())
@@ -105,7 +123,8 @@ def _same_file(fd: int, lock: Path) -> bool:
 
 def _pid(fd: int) -> int | None:
     try:
-        text = os.pread(fd, 32, 0).decode("ascii").strip()
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 32).decode("ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
     return int(text) if text.isdigit() else None

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+import platformdirs
+
 from chatbot.consultation.blocks import Block, Note, Problem
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.files import private_directory
@@ -34,9 +36,10 @@ FINISHED = "# status: finished"
 
 
 def state_dir() -> Path:
-    """$XDG_STATE_HOME/calcify, falling back to ~/.local/state/calcify."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "calcify"
+    """The platform's user state directory for calcify (platformdirs): on Linux
+    $XDG_STATE_HOME/calcify, else ~/.local/state/calcify; on macOS ~/Library/Application
+    Support/calcify; on Windows %LOCALAPPDATA%\\calcify."""
+    return platformdirs.user_state_path("calcify", appauthor=False)
 
 
 def sessions_dir() -> Path:

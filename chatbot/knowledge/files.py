@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,24 @@ SECTIONS = (
 
 
 def default_rules_dir() -> Path:
-    """The shipped knowledge base: $CALCIFY_RULES, else rules/ beside the package."""
+    """The knowledge base used unless --rules names one: $CALCIFY_RULES; in a checkout (run from
+    the repository or installed editable), the repository's rules/, so a rule author's edit
+    takes effect at once; else the copy installed with the package (chatbot/rules, put into
+    the wheel by setup.py)."""
     env = os.environ.get("CALCIFY_RULES")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "rules"
+    if env:
+        return Path(env)
+    checkout = checkout_dir()
+    if checkout is not None:
+        return checkout / "rules"
+    return Path(str(resources.files("chatbot") / "rules"))
+
+
+def checkout_dir() -> Path | None:
+    """The repository the package runs from, if it does: the directory above the package that
+    holds pyproject.toml and rules/ (not so for an installed wheel)."""
+    top = Path(__file__).resolve().parents[2]
+    return top if (top / "pyproject.toml").is_file() and (top / "rules").is_dir() else None
 
 
 def display(path: Path) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chatbot import __version__
+from chatbot.knowledge.files import checkout_dir
 from chatbot.knowledge.text import safe_text
 
 if TYPE_CHECKING:
@@ -15,7 +16,10 @@ if TYPE_CHECKING:
 from chatbot.ui.listings import GRAPH_FORMATS
 from chatbot.ui.words import DISCLAIMER
 
-DEFAULT_TRANSCRIPTS = Path(__file__).resolve().parents[2] / "transcripts"
+CHECKOUT = checkout_dir()
+DEFAULT_TRANSCRIPTS = CHECKOUT / "transcripts" if CHECKOUT else Path("transcripts")
+"""The repository's transcripts; an installed calcify (no transcripts in the wheel) looks in
+the working directory."""
 LATEST = "latest"
 """The value of a bare --resume: the most recent unfinished consultation."""
 
