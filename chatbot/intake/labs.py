@@ -185,6 +185,9 @@ def _shared_word(reading: ReadingView, group: list[_Name]) -> tuple[int, int] | 
         index -= 1
         if ws[index].is_number:
             break
+        cue = reading.index.cues.get((ws[index].key,))
+        if cue is not None and cue.category == "negated":
+            break  # 'calcium and phosphate were not raised': the word is denied
         for question in questions:
             found = reading.qualifier_at(index, question)
             if found is not None:

@@ -139,10 +139,10 @@ def accepted(question: Question) -> str:
         names = ", ".join(c.id for c in question.choices)
         return f"Answer with a number from the list or a name ({names}), or unknown."
     units = ", ".join(u.name for u in question.units)
-    words = ", ".join(LAB_WORDS) + ", " if question.accepts_words else ""
+    words = ", ".join(LAB_WORDS) + ", or " if question.accepts_words else ""
     return (
         f"Answer with a number and a unit ({units}), e.g. '{_example(question)}', "
-        f"or {words}or unknown."
+        f"or {words}unknown."
     )
 
 
