@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 from chatbot.engine.engine import Engine
+from chatbot.intake.reader import read_description
 from chatbot.knowledge.loader import load_knowledge_base
-from chatbot.knowledge.model import KnowledgeBase
+from chatbot.knowledge.model import KnowledgeBase, Question, Value
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE_KB = TESTS / "fixture_kb"
@@ -36,13 +38,22 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-@pytest.fixture(scope="session")
+def shared_unless_mutating(
+    fixture_name: str, config: pytest.Config
+) -> Literal["session", "function"]:
+    """Session-wide, except under `make mutate`: mutmut runs for each mutant only the tests that
+    called the mutated function, and a knowledge base loaded once would credit every loader
+    function to the first test that asked for it (the fixture's is small: 12 ms a load)."""
+    return "function" if "MUTANT_UNDER_TEST" in os.environ else "session"
+
+
+@pytest.fixture(scope=shared_unless_mutating)
 def fixture_kb() -> KnowledgeBase:
     """The small fictional knowledge base in tests/fixture_kb (widgets, not medicine)."""
     return load_knowledge_base(FIXTURE_KB)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared_unless_mutating)
 def fixture_engine(fixture_kb: KnowledgeBase) -> Engine:
     return Engine(fixture_kb)
 
@@ -51,6 +62,25 @@ def fixture_engine(fixture_kb: KnowledgeBase) -> Engine:
 def real_kb() -> KnowledgeBase:
     """The shipped knowledge base in rules/."""
     return load_knowledge_base(REAL_KB)
+
+
+@pytest.fixture(scope="module")
+def questions(real_kb: KnowledgeBase) -> dict[str, Question]:
+    """The shipped knowledge base's questions by id."""
+    return dict(real_kb.questions)
+
+
+Reading = dict[str, Value]
+"""What a case description answers: question id -> value."""
+LeftOut = set[tuple[str, Value, str]]
+"""What it left out: (question id, value, why)."""
+
+
+def reading_of(kb: KnowledgeBase, text: str) -> tuple[Reading, LeftOut]:
+    """What read_description takes from `text`, and what it leaves out and why."""
+    found = read_description(kb, text)
+    read = {e.question: e.value for e in found.items}
+    return read, {(o.question, o.value, o.reason) for o in found.omitted}
 
 
 def synthetic_module() -> Any:

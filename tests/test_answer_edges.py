@@ -18,12 +18,7 @@ from chatbot.knowledge.answers import (
     is_unknown,
     parse_answer,
 )
-from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Question
-
-
-@pytest.fixture(scope="module")
-def questions(real_kb: KnowledgeBase) -> dict[str, Question]:
-    return dict(real_kb.questions)
+from chatbot.knowledge.model import UNKNOWN, Question
 
 
 def _error(question: Question, text: str) -> str:

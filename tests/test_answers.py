@@ -15,12 +15,7 @@ from chatbot.knowledge.answers import (
     reading,
 )
 from chatbot.knowledge.loader import load_knowledge_base
-from chatbot.knowledge.model import UNKNOWN, KnowledgeBase, Question
-
-
-@pytest.fixture(scope="module")
-def questions(real_kb: KnowledgeBase) -> dict[str, Question]:
-    return dict(real_kb.questions)
+from chatbot.knowledge.model import UNKNOWN, Question
 
 
 def _value(questions: dict[str, Question], question_id: str, text: str) -> object:

@@ -9,22 +9,14 @@ reason. Every text here is written for these tests; none is copied from a case c
 from __future__ import annotations
 
 import pytest
+from conftest import LeftOut, Reading, reading_of
 
 from chatbot.intake.reader import read_description
-from chatbot.knowledge.model import KnowledgeBase, Value
-
-Reading = dict[str, Value]
-LeftOut = set[tuple[str, Value, str]]
-
-
-def _reading(kb: KnowledgeBase, text: str) -> tuple[Reading, LeftOut]:
-    found = read_description(kb, text)
-    read = {e.question: e.value for e in found.items}
-    return read, {(o.question, o.value, o.reason) for o in found.omitted}
+from chatbot.knowledge.model import KnowledgeBase
 
 
 def _check(kb: KnowledgeBase, text: str, read: Reading, left_out: LeftOut) -> None:
-    got, omitted = _reading(kb, text)
+    got, omitted = reading_of(kb, text)
     assert got == read
     assert left_out <= omitted, f"left out: {sorted(map(str, omitted))}"
 
@@ -103,7 +95,7 @@ def test_uncertain_sarcoma_answers_through_if_uncertain(real_kb: KnowledgeBase) 
 
 def test_a_later_value_is_left_out(real_kb: KnowledgeBase) -> None:
     for text in ("The calcium returned to normal after treatment.", "After surgery the PTH fell."):
-        got, omitted = _reading(real_kb, text)
+        got, omitted = reading_of(real_kb, text)
         assert got == {}
         assert {reason for _, _, reason in omitted} == {"later"}
 
@@ -188,13 +180,13 @@ TWO_SITES = [
 def test_two_places_of_the_deposit_are_both_read(
     real_kb: KnowledgeBase, text: str, sites: tuple[str, ...]
 ) -> None:
-    got, _ = _reading(real_kb, text)
+    got, _ = reading_of(real_kb, text)
     assert (got.get("site"), got.get("distribution")) == (sites, "widespread")
 
 
 def test_an_organ_not_tied_to_the_deposit_is_left_out(real_kb: KnowledgeBase) -> None:
     text = "A calcified nodule was seen in the spleen. Her liver was enlarged."
-    got, omitted = _reading(real_kb, text)
+    got, omitted = reading_of(real_kb, text)
     assert got.get("site") == "spleen"
     assert ("site", "liver", "elsewhere") in omitted
 
@@ -210,6 +202,6 @@ def test_an_organ_not_tied_to_the_deposit_is_left_out(real_kb: KnowledgeBase) ->
 def test_an_injection_counts_only_at_the_deposit(
     real_kb: KnowledgeBase, text: str, intervention: str | None
 ) -> None:
-    got, omitted = _reading(real_kb, text)
+    got, omitted = reading_of(real_kb, text)
     assert got.get("intervention") == intervention
     assert (("intervention", "injection", "elsewhere") in omitted) == (intervention is None)

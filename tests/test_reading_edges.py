@@ -12,20 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_KB
+from conftest import FIXTURE_KB, Reading, reading_of
 
 from chatbot.intake.reader import read_description
 from chatbot.knowledge.loader import load_knowledge_base
 from chatbot.knowledge.model import KnowledgeBase, Value
-
-Reading = dict[str, Value]
-LeftOut = set[tuple[str, Value, str]]
-
-
-def _reading(kb: KnowledgeBase, text: str) -> tuple[Reading, LeftOut]:
-    found = read_description(kb, text)
-    read = {e.question: e.value for e in found.items}
-    return read, {(o.question, o.value, o.reason) for o in found.omitted}
 
 
 def _notes(kb: KnowledgeBase, text: str) -> dict[str, tuple[Value, str, str]]:
@@ -52,11 +43,11 @@ NEGATED_SARCOID = {(*SARCOID, "negated")}
     ],
 )
 def test_a_cue_listed_before_and_after_reaches_both_ways(real_kb: KnowledgeBase, text: str) -> None:
-    assert _reading(real_kb, text) == ({}, {("ho_trigger", "trauma", "negated")})
+    assert reading_of(real_kb, text) == ({}, {("ho_trigger", "trauma", "negated")})
 
 
 def test_a_cue_listed_only_before_does_not_reach_back(real_kb: KnowledgeBase) -> None:
-    read, omitted = _reading(real_kb, "Sarcoidosis in a sibling.")
+    read, omitted = reading_of(real_kb, "Sarcoidosis in a sibling.")
     assert read == {SARCOID[0]: SARCOID[1]}
     assert not omitted
 
@@ -65,7 +56,7 @@ def test_a_cue_listed_only_before_does_not_reach_back(real_kb: KnowledgeBase) ->
 def test_an_attached_cue_negates_the_word_it_is_attached_to(
     real_kb: KnowledgeBase, text: str
 ) -> None:
-    assert _reading(real_kb, text) == ({}, {("tissue_state", "necrotic", "negated")})
+    assert reading_of(real_kb, text) == ({}, {("tissue_state", "necrotic", "negated")})
 
 
 @pytest.mark.parametrize(
@@ -78,11 +69,11 @@ def test_an_attached_cue_negates_the_word_it_is_attached_to(
     ],
 )
 def test_a_cue_before_a_list_reaches_each_item(real_kb: KnowledgeBase, text: str) -> None:
-    assert _reading(real_kb, text) == ({}, NEGATED_SARCOID)
+    assert reading_of(real_kb, text) == ({}, NEGATED_SARCOID)
 
 
 def test_a_comma_outside_a_list_ends_the_cue(real_kb: KnowledgeBase) -> None:
-    read, _ = _reading(real_kb, "No fever, sarcoidosis.")
+    read, _ = reading_of(real_kb, "No fever, sarcoidosis.")
     assert read == {SARCOID[0]: SARCOID[1]}
 
 
@@ -94,7 +85,7 @@ def test_a_knowledge_base_without_cues_reads_every_finding_as_stated(tmp_path: P
     context.write_text(re.sub(r"\[\[cue\]\].*?(?=\n\[\[|\Z)", "", text, flags=re.S))
     kb = load_knowledge_base(folder)
     assert not kb.reading.cues
-    assert _reading(kb, "The casing was not dented.") == ({"casing": "dented"}, set())
+    assert reading_of(kb, "The casing was not dented.") == ({"casing": "dented"}, set())
 
 
 # --- one word for a list of tests --------------------------------------------------------------
@@ -152,7 +143,7 @@ def test_a_knowledge_base_without_cues_reads_every_finding_as_stated(tmp_path: P
     ],
 )
 def test_one_word_for_a_list_of_tests(real_kb: KnowledgeBase, text: str, read: Reading) -> None:
-    assert _reading(real_kb, text)[0] == read
+    assert reading_of(real_kb, text)[0] == read
 
 
 @pytest.mark.parametrize(
@@ -163,7 +154,7 @@ def test_one_word_for_a_list_of_tests(real_kb: KnowledgeBase, text: str, read: R
     ],
 )
 def test_a_test_read_on_its_own_keeps_its_own_word(real_kb: KnowledgeBase, text: str) -> None:
-    read, omitted = _reading(real_kb, text)
+    read, omitted = reading_of(real_kb, text)
     assert read == {"serum_calcium": "low", "serum_phosphate": "raised", "albumin": "raised"}
     assert not omitted
 
@@ -173,14 +164,14 @@ def test_a_test_read_on_its_own_keeps_its_own_word(real_kb: KnowledgeBase, text:
     ["Calcium and phosphate were not raised.", "Calcium and phosphate were not elevated."],
 )
 def test_a_word_after_a_denial_is_not_the_lists_reading(real_kb: KnowledgeBase, text: str) -> None:
-    read, _ = _reading(real_kb, text)
+    read, _ = reading_of(real_kb, text)
     assert "serum_calcium" not in read
     assert "serum_phosphate" not in read
 
 
 def test_a_denied_reading_of_a_list_is_left_out_with_its_cue(real_kb: KnowledgeBase) -> None:
     text = "There was no raised calcium or phosphate."
-    read, omitted = _reading(real_kb, text)
+    read, omitted = reading_of(real_kb, text)
     assert read == {}
     assert ("serum_phosphate", "raised", "negated") in omitted
     assert _details(real_kb, text)["serum_phosphate"] == "negated by 'no'"
@@ -203,7 +194,7 @@ PANEL_NORMAL = {"serum_calcium": "normal", "serum_phosphate": "normal"}
     ],
 )
 def test_a_panel_reported_as_a_whole(real_kb: KnowledgeBase, text: str, read: Reading) -> None:
-    assert _reading(real_kb, text)[0] == read
+    assert reading_of(real_kb, text)[0] == read
 
 
 def test_a_panel_reading_says_where_it_comes_from(real_kb: KnowledgeBase) -> None:
@@ -276,5 +267,5 @@ def test_a_value_against_the_reports_own_range(
 def test_a_value_in_a_unit_that_cannot_be_right(
     real_kb: KnowledgeBase, text: str, detail: str
 ) -> None:
-    assert _reading(real_kb, text) == ({}, {("albumin", "", "unit")})
+    assert reading_of(real_kb, text) == ({}, {("albumin", "", "unit")})
     assert _details(real_kb, text) == {"albumin": detail}
