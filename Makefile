@@ -30,7 +30,7 @@ bench: $(TOOLS)
 # score and the mutants that survive are recorded in bench/RESULTS.md.
 mutate: $(MUTATE)
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children $$(nproc 2>/dev/null || echo 2) >/dev/null || true
+	$(BIN)/mutmut run --max-children $$(nproc 2>/dev/null || echo 2)
 	$(BIN)/python bench/mutants.py
 
 $(RUNTIME): pyproject.toml setup.py

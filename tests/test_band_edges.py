@@ -15,7 +15,6 @@ from conftest import REAL_KB
 
 from chatbot.errors import KnowledgeBaseError
 from chatbot.knowledge.loader import load_knowledge_base
-from chatbot.knowledge.model import KnowledgeBase
 from chatbot.knowledge.questions import NumberRange
 
 PTH = "questions.toml: question pth: number_choices"
@@ -117,6 +116,13 @@ def defects(directory: Path) -> list[str]:
             id="no-units",
         ),
         pytest.param(
+            'names = ["pth", "parathyroid hormone", "parathormone", "intact pth", "ipth",'
+            ' "serum pth", "parathyroid function"]\n',
+            "",
+            [f"{PTH}.names: name the measurement (here or as the question's names)"],
+            id="a-number-without-a-name",
+        ),
+        pytest.param(
             RANGES,
             "[]",
             [f"{PTH}.ranges: list at least one range, e.g. {{ below = 15, choices = [...] }}"],
@@ -147,7 +153,8 @@ def test_bands_that_touch_without_sharing_a_value_are_accepted(
     assert defects(edited(tmp_path, old, new)) == []
 
 
-def test_bounds_units_and_names_are_read_as_written(real_kb: KnowledgeBase) -> None:
+def test_bounds_units_and_names_are_read_as_written() -> None:
+    real_kb = load_knowledge_base(REAL_KB)  # its own load: `make mutate` credits it the loader
     pth = real_kb.questions["pth"]
     bands = pth.number_choices
     assert bands is not None
