@@ -61,6 +61,20 @@ def test_output_taller_than_the_screen_goes_through_the_pager(
     assert not any(line.startswith("Commands (at any prompt") for line in printed)
 
 
+def test_a_question_taller_than_the_screen_is_printed_not_paged(
+    fixture_kb: KnowledgeBase, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paged, a question's last choices would be gone when the pager quits at its first
+    screen; printed, they stand above the prompt that answers them."""
+    printed, paged = run(fixture_kb, pipe, "\x04", Screen(8, 80), monkeypatch)
+    assert len(printed) > 8  # the welcome and the first question: taller than the screen
+    assert paged == []
+    assert any(text.startswith("Question 1:") for text in printed)
+    printed, paged = run(fixture_kb, pipe, "\x04", Screen(4, 80), monkeypatch)
+    assert len(paged) == 1 and "Question 1:" not in paged[0]  # the welcome alone is taller
+    assert any(text.startswith("Question 1:") for text in printed)
+
+
 def test_output_that_fits_is_printed_not_paged(
     fixture_kb: KnowledgeBase, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,7 +22,7 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import Style
 
-from chatbot.consultation.blocks import Block
+from chatbot.consultation.blocks import Ask, AskUnit, Block
 from chatbot.consultation.commands import COMMANDS
 from chatbot.consultation.dialogue import Consultation
 from chatbot.consultation.files import private_directory, private_file
@@ -230,7 +230,10 @@ def _prompt(consultation: Consultation) -> str:
 def _printer(
     consultation: Consultation, color: bool, screen: Output, pager: Pager | None, output: Any
 ) -> Callable[[list[Block], Recorder | None], None]:
-    """Shows a turn folded to the screen's width now, through the pager if it is taller."""
+    """Shows a turn folded to the screen's width now, through the pager if it is taller.
+    A question the turn ends with is never paged: it and every choice stay on the screen
+    above the prompt that answers it, after what came before it (paged if that alone is
+    taller than the screen)."""
 
     def show(blocks: list[Block], recorder: Recorder | None) -> None:
         if recorder is None:  # not part of the session as a transcript records it
@@ -239,11 +242,14 @@ def _printer(
             lines, failures = kept_lines(consultation, recorder, blocks)
             lines += [Line(message, "error") for message in failures]
         size = screen.get_size()
-        lines = wrapped(lines, size.columns)
-        if pager is not None and is_taller(lines, size.rows):
-            pager(paged_text(lines))
-            return
-        for line in lines:
+        asked = next((i for i, b in enumerate(blocks) if isinstance(b, Ask | AskUnit)), None)
+        cut = len(lines) if asked is None else len(blocks_lines(consultation.kb, blocks[:asked]))
+        before, question = wrapped(lines[:cut], size.columns), wrapped(lines[cut:], size.columns)
+        if pager is not None and before and is_taller(before + question, size.rows):
+            if asked is None or is_taller(before, size.rows):
+                pager(paged_text(before))
+                before = []
+        for line in before + question:
             _print_line(line, color, output)
 
     return show
