@@ -149,10 +149,11 @@ def write(found: dict[str, dict[str, str]]) -> None:
     start = results.find(HEADING)
     if start >= 0:
         end = results.find("\n## ", start + len(HEADING))
-        results = results[:start] + text + ("\n" + results[end:] if end >= 0 else "\n")
+        before, after = results[:start], results[end:] if end >= 0 else ""
     else:
         marker = results.find("\n## What changed")
-        results = results[:marker] + "\n\n" + text + "\n" + results[marker:]
+        before, after = results[:marker], results[marker:]
+    results = before.rstrip() + "\n\n" + text + "\n\n" + after.lstrip("\n")
     RESULTS.write_text(results, encoding="utf-8")
     LIST.write_text("\n".join(survivors(found, when)) + "\n", encoding="utf-8")
 

@@ -679,6 +679,24 @@ def memory_section(report: dict[str, Any]) -> Iterator[str]:
     yield from table(["", "before", "after"], rows)
 
 
+def kept_mutation_section(out: Path, text: str) -> str:
+    """`text` with the mutation-testing section of the results already in `out` (written by
+    `make mutate`, bench/mutants.py, not measured here) put back before "What changed"."""
+    import mutants  # bench/mutants.py
+
+    try:
+        old = out.read_text(encoding="utf-8")
+    except OSError:
+        return text
+    start = old.find(mutants.HEADING)
+    if start < 0:
+        return text
+    end = old.find("\n## ", start + len(mutants.HEADING))
+    section = old[start:end].rstrip() if end >= 0 else old[start:].rstrip()
+    marker = text.find("\n## What changed")
+    return text[:marker].rstrip() + "\n\n" + section + "\n\n" + text[marker:].lstrip("\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="calcify's benchmarks; writes RESULTS.md")
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
@@ -700,7 +718,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
     command = "make bench" if not args.quick else ".venv/bin/python bench/run.py --quick"
-    args.out.write_text("\n".join(report_lines(report, command)) + "\n", encoding="utf-8")
+    text = "\n".join(report_lines(report, command)) + "\n"
+    args.out.write_text(kept_mutation_section(args.out, text), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 
