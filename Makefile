@@ -7,7 +7,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TOOLS := $(VENV)/.installed-test
 MUTATE := $(VENV)/.installed-mutate
 
-.PHONY: chat test lint mutate clean
+.PHONY: chat test mutate clean
 
 chat: $(RUNTIME)
 	$(BIN)/calcify

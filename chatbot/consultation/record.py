@@ -3,7 +3,9 @@ recordings and the transcript tools.
 
 A transcript is the plain-mode output of a consultation (the user's lines prefixed '> '),
 preceded by a '#' header with a title and what the case shows. '#' lines are comments.
-Writes are atomic: a crash leaves the old file intact. Never prints.
+A whole write is atomic: a crash leaves the old file intact. A kept session grows by
+appends (KeptFile), where a crash can cut at most the last line short; reading a kept
+session leaves such a line out. Never prints.
 """
 
 from __future__ import annotations
