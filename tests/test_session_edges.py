@@ -25,7 +25,6 @@ from chatbot.consultation.session import (
     _age,
     cannot_continue,
     kept_note,
-    latest_unfinished,
     new_session_path,
     open_session,
     pick_unfinished,
@@ -103,7 +102,7 @@ def test_nothing_to_resume() -> None:
     sessions_dir().mkdir(parents=True)
     _kept("done.txt", FINISHED + "> 1\n", 100)
     assert pick_unfinished() == (None, [])
-    assert latest_unfinished() is None
+    assert pick_unfinished()[0] is None
     empty = _kept("empty.txt", UNFINISHED + "no input\n", 200)
     assert pick_unfinished() == (
         None,
@@ -116,7 +115,7 @@ def test_the_newest_by_time_is_picked_not_the_last_by_name() -> None:
     _kept("b.txt", UNFINISHED + "> 2\n", 200)
     _kept("c.txt", UNFINISHED + "> 3\n", 100)
     assert pick_unfinished() == (newest, [])
-    assert latest_unfinished() == newest
+    assert pick_unfinished()[0] == newest
 
 
 def test_newer_sessions_that_cannot_go_on_are_passed_over_by_name() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import FIXTURE_KB
 from test_plain import calcify, run
 
-from chatbot.consultation.session import latest_unfinished, sessions_dir
+from chatbot.consultation.session import pick_unfinished, sessions_dir
 
 
 def test_every_consultation_is_kept_in_the_state_directory(isolated_home: Path) -> None:
@@ -21,14 +21,14 @@ def test_every_consultation_is_kept_in_the_state_directory(isolated_home: Path) 
     assert kept.is_relative_to(isolated_home)
     text = kept.read_text()
     assert "# status: unfinished" in text and "> dented" in text and "> 120" in text
-    assert latest_unfinished() == kept
+    assert pick_unfinished()[0] == kept
 
 
 def test_a_finished_consultation_is_marked_finished() -> None:
     run(b"shattered\n")
     (kept,) = sessions_dir().glob("*.txt")
     assert "# status: finished" in kept.read_text()
-    assert latest_unfinished() is None
+    assert pick_unfinished()[0] is None
 
 
 def test_resume_without_anything_to_resume_says_so() -> None:

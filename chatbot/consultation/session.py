@@ -54,11 +54,6 @@ def new_session_path() -> Path:
     return sessions_dir() / f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
 
 
-def latest_unfinished() -> Path | None:
-    """The most recently written autosave that did not reach an end and can be continued."""
-    return pick_unfinished()[0]
-
-
 def pick_unfinished() -> tuple[Path | None, list[str]]:
     """The newest autosave that did not reach an end, can be read and is not in use by
     another process; and, for each newer one passed over, which file and why."""
